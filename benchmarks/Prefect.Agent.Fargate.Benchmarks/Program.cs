@@ -1,0 +1,2 @@
+// Placeholder: the benchmark work replaces this.
+return 0;

@@ -1,0 +1,2 @@
+// Placeholder: the samples work replaces this.
+return 0;

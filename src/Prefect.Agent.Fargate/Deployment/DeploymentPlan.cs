@@ -1,0 +1,14 @@
+namespace Prefect.Agent.Fargate.Deployment;
+
+/// <summary>What deploying one run means, computed without I/O (architecture step 3).</summary>
+internal sealed class DeploymentPlan
+{
+    /// <summary>Gets the task definition to ensure.</summary>
+    public required TaskDefinitionRequest TaskDefinition { get; init; }
+
+    /// <summary>Gets the RunTask body without <c>taskDefinition</c> (added once the registry answered).</summary>
+    public required System.Text.Json.Nodes.JsonObject RunTask { get; init; }
+
+    /// <summary>Gets the resolved image.</summary>
+    public required string Image { get; init; }
+}

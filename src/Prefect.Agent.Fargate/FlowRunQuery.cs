@@ -1,0 +1,14 @@
+namespace Prefect.Agent.Fargate;
+
+/// <summary>A query for ready flow runs.</summary>
+public sealed class FlowRunQuery
+{
+    /// <summary>Gets the agent's labels.</summary>
+    public required IReadOnlyList<string> Labels { get; init; }
+
+    /// <summary>Gets the ids of runs this agent is already deploying (left out of the result).</summary>
+    public IReadOnlyCollection<string> Exclude { get; init; } = [];
+
+    /// <summary>Gets how many runs to return at most (free deployment slots).</summary>
+    public int MaxRuns { get; init; } = int.MaxValue;
+}
