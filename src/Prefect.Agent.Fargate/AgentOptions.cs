@@ -81,6 +81,13 @@ public sealed class AgentOptions
     public string? AwsSessionToken { get; set; }
 
     /// <summary>
+    /// Gets or sets AWS credentials as an SDK object (e.g. from <c>AWSOptions</c> of the host); used when no access key
+    /// is given. <see langword="null"/>: the SDK's default credential chain.
+    /// </summary>
+    /// <value>The default value is <see langword="null"/>.</value>
+    public Amazon.Runtime.AWSCredentials? AwsCredentials { get; set; }
+
+    /// <summary>
     /// Gets or sets the AWS region (<c>region_name</c>); falls back to <c>REGION_NAME</c>, then <c>AWS_REGION</c>,
     /// <c>AWS_DEFAULT_REGION</c> and the profile.
     /// </summary>

@@ -1,0 +1,23 @@
+using System.Text.Json.Nodes;
+
+namespace Prefect.Agent.Fargate.Ecs;
+
+/// <summary>
+/// The ECS (and Resource Groups Tagging) operations the agent uses, as JSON 1.1 request and response bodies.
+/// The default implementation signs with SigV4, retries, and rate-limits per ECS API group.
+/// </summary>
+internal interface IEcsClient
+{
+    Task<JsonObject> RegisterTaskDefinitionAsync(JsonObject request, CancellationToken cancellationToken);
+
+    Task<JsonObject> DescribeTaskDefinitionAsync(JsonObject request, CancellationToken cancellationToken);
+
+    Task<JsonObject> ListTaskDefinitionsAsync(JsonObject request, CancellationToken cancellationToken);
+
+    Task<JsonObject> RunTaskAsync(JsonObject request, CancellationToken cancellationToken);
+
+    Task<JsonObject> DescribeTasksAsync(JsonObject request, CancellationToken cancellationToken);
+
+    /// <summary>Resource Groups Tagging API <c>GetResources</c> (signing name <c>tagging</c>).</summary>
+    Task<JsonObject> GetResourcesAsync(JsonObject request, CancellationToken cancellationToken);
+}
