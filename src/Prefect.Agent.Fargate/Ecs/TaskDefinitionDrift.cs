@@ -12,7 +12,7 @@ namespace Prefect.Agent.Fargate.Ecs;
 /// Members ECS adds on describe (revision, status, ARN, requiresAttributes, compatibilities, registeredAt, ...) are not
 /// compared. A member compared is one the request sets, or one of RegisterTaskDefinition's own inputs: a setting
 /// removed from the configuration (e.g. a task role) is drift too. Absent, <c>null</c>, <c>""</c>, <c>[]</c> and
-/// <c>{}</c> are the same ("not set"), because ECS answers <c>volumes: []</c> for a request without volumes.
+/// <c>{}</c> and <c>false</c> are the same ("not set"), because ECS answers <c>volumes: []</c> for a request without volumes.
 /// Scalars compare by text (<c>"256"</c> equals <c>256</c>). Name/value lists and tags compare as sets.
 /// </remarks>
 internal static class TaskDefinitionDrift
@@ -138,7 +138,14 @@ internal static class TaskDefinitionDrift
         null => true,
         JsonArray array => array.Count == 0,
         JsonObject obj => obj.Count == 0,
-        JsonValue value => value.GetValueKind() == JsonValueKind.String && value.GetValue<string>().Length == 0,
+        JsonValue value => value.GetValueKind() switch
+        {
+            JsonValueKind.String => value.GetValue<string>().Length == 0,
+
+            // ECS answers enableFaultInjection: false for a request that did not set it.
+            JsonValueKind.False or JsonValueKind.Null => true,
+            _ => false,
+        },
         _ => false,
     };
 
