@@ -27,14 +27,10 @@ internal static class S3ObjectKey
     /// <returns>The short id.</returns>
     public static string Id8(string flowId) => flowId.Length <= 8 ? flowId : flowId[..8];
 
-    // posixpath.join(a, b): b absolute -> b; a empty or ending in '/' -> a + b; else a + '/' + b.
+    // posixpath.join(a, b) for a relative b (a slug and "<id8>.json" never start with '/'): a empty or ending in '/'
+    // -> a + b; else a + '/' + b.
     private static string Join(string left, string right)
     {
-        if (right.StartsWith('/'))
-        {
-            return right;
-        }
-
         return left.Length == 0 || left.EndsWith('/') ? left + right : left + "/" + right;
     }
 }
