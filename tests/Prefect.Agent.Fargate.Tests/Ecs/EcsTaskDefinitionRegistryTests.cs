@@ -1,6 +1,8 @@
 using System.Net;
 using System.Text.Json.Nodes;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Logging.Testing;
 using Prefect.Agent.Fargate.Ecs;
 using static Prefect.Agent.Fargate.Tests.Ecs.TaskDefinitions;
 
@@ -66,6 +68,21 @@ public sealed class EcsTaskDefinitionRegistryTests
         Assert.Equal(Arn("prefect-task-aaaaaaaa", 2), result);
         Assert.Equal(["DescribeTaskDefinition", "RegisterTaskDefinition"], ecs.Operations);
         Assert.True(JsonNode.DeepEquals(request.RegisterRequest, ecs.Calls[1].Request));
+    }
+
+    [Fact]
+    public async Task EnsureAsync_ExistingDefinitionDrifted_LogsWhichMemberDiffers()
+    {
+        ecs.Seed(Default().RegisterRequest);
+        var logs = new FakeLogCollector();
+        using var registry = new EcsTaskDefinitionRegistry(ecs, reuseExisting: false, new FakeLogger(logs));
+
+        await registry.EnsureAsync(Default(tweak: body => Change(body, "image")), CancellationToken.None);
+
+        var record = Assert.Single(logs.GetSnapshot(), r => r.Id.Name == "TaskDefinitionDrifted");
+        Assert.Equal(LogLevel.Information, record.Level);
+        Assert.Contains("'containerDefinitions[0].image'", record.Message, StringComparison.Ordinal);
+        Assert.Contains(Arn("prefect-task-aaaaaaaa", 1), record.Message, StringComparison.Ordinal);
     }
 
     [Fact]
