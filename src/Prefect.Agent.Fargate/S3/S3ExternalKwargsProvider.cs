@@ -150,6 +150,13 @@ internal sealed class S3ExternalKwargsProvider : IExternalKwargsProvider, IDispo
         try
         {
             node = JsonNode.Parse(utf8);
+
+            // JsonObject materialises lazily and only then refuses a duplicate key: do it here, inside the error handling.
+            _ = (node as JsonObject)?.Count;
+        }
+        catch (ArgumentException e)
+        {
+            throw Fail(key, $"the JSON object has a duplicate key: {e.Message}", e);
         }
         catch (JsonException e)
         {

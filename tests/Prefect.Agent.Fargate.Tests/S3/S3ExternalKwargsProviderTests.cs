@@ -67,6 +67,20 @@ public sealed class S3ExternalKwargsProviderTests : IClassFixture<S3rverFixture>
         Assert.DoesNotContain(logs.GetSnapshot(), r => r.Message.Contains(Secret, StringComparison.Ordinal));
     }
 
+    [Fact]
+    public async Task GetKwargsAsync_DuplicateKey_ThrowsNamingTheKey()
+    {
+        var flowId = NewFlowId();
+        await s3.PutAsync($"my-flow/{flowId[..8]}.json", """{"cpu": "256", "cpu": "512"}""");
+        using var provider = Provider(Options(s3.Endpoint));
+
+        var error = await Assert.ThrowsAsync<ExternalKwargsException>(() => provider.GetKwargsAsync(Run("My Flow", flowId), CancellationToken.None));
+
+        Assert.Contains($"s3://{S3rverFixture.Bucket}/my-flow/{flowId[..8]}.json", error.Message, StringComparison.Ordinal);
+        Assert.Contains("duplicate key", error.Message, StringComparison.Ordinal);
+        Assert.Contains("cpu", error.Message, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("[{\"cpu\": \"1024\"}]", "an array")]
     [InlineData("null", "null")]

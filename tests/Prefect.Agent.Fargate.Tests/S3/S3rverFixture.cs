@@ -47,9 +47,13 @@ public sealed partial class S3rverFixture : IAsyncLifetime
         process.OutputDataReceived += (_, e) => OnOutput(e.Data);
         process.ErrorDataReceived += (_, e) => OnOutput(e.Data);
         process.Exited += (_, _) => port.TrySetException(new InvalidOperationException($"s3rver exited before listening. Output:\n{Output()}"));
-        if (!process.Start())
+        try
         {
-            throw new InvalidOperationException("node could not be started: install Node.js 18+ and run npm ci in tests/.");
+            process.Start();
+        }
+        catch (System.ComponentModel.Win32Exception e)
+        {
+            throw new InvalidOperationException("node could not be started: install Node.js 18+ and run npm ci in tests/.", e);
         }
 
         process.BeginOutputReadLine();
