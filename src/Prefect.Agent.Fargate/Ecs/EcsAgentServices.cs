@@ -1,24 +1,56 @@
+using Microsoft.Extensions.Logging;
+
 namespace Prefect.Agent.Fargate.Ecs;
 
-/// <summary>The default ECS seams over one shared, signed, rate-limited ECS client. Placeholder: the ECS work fills it.</summary>
+/// <summary>The default ECS seams over one shared, signed, rate-limited ECS client.</summary>
 internal sealed class EcsAgentServices : IDisposable
 {
-    private EcsAgentServices(ITaskDefinitionRegistry registry, ITaskLauncher launcher)
+    private readonly IEcsClient client;
+    private readonly bool ownsClient;
+    private readonly EcsTaskDefinitionRegistry registry;
+
+    private EcsAgentServices(IEcsClient client, bool ownsClient, EcsTaskDefinitionRegistry registry, ITaskLauncher launcher)
     {
-        Registry = registry;
+        this.client = client;
+        this.ownsClient = ownsClient;
+        this.registry = registry;
         Launcher = launcher;
     }
 
-    public ITaskDefinitionRegistry Registry { get; }
+    public ITaskDefinitionRegistry Registry => registry;
 
     public ITaskLauncher Launcher { get; }
 
     /// <summary>Creates the ECS client, registry and launcher for the agent's lifetime.</summary>
     /// <param name="options">The agent's resolved options (AWS keys, region, endpoints, botocore config, rate limits).</param>
     /// <returns>The services.</returns>
-    public static EcsAgentServices Create(AgentOptions options) => throw new NotImplementedException();
+    public static EcsAgentServices Create(AgentOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        return Create(options, EcsClientFactory.Create(options), ownsClient: true);
+    }
+
+    /// <summary>Creates the registry and launcher over a given client (tests, the fake ECS server).</summary>
+    /// <param name="options">The agent's resolved options (<see cref="AgentOptions.ReuseExistingTaskDefinitions"/>, logging).</param>
+    /// <param name="client">The ECS client.</param>
+    /// <param name="ownsClient">Whether disposing the services disposes the client.</param>
+    /// <returns>The services.</returns>
+    internal static EcsAgentServices Create(AgentOptions options, IEcsClient client, bool ownsClient = false)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(client);
+        var loggerFactory = options.LoggerFactory;
+        var registry = new EcsTaskDefinitionRegistry(client, options.ReuseExistingTaskDefinitions, loggerFactory.CreateLogger<EcsTaskDefinitionRegistry>());
+        var launcher = new EcsTaskLauncher(client, registry, loggerFactory.CreateLogger<EcsTaskLauncher>());
+        return new EcsAgentServices(client, ownsClient, registry, launcher);
+    }
 
     public void Dispose()
     {
+        registry.Dispose();
+        if (ownsClient && client is IDisposable disposable)
+        {
+            disposable.Dispose();
+        }
     }
 }

@@ -1,0 +1,37 @@
+namespace Prefect.Agent.Fargate.Ecs;
+
+/// <summary>Recognises the few ECS error answers the registry and launcher act on.</summary>
+internal static class EcsErrors
+{
+    /// <summary>
+    /// Gets whether DescribeTaskDefinition said the definition does not exist. ECS answers
+    /// <c>ClientException: Unable to describe task definition.</c>; only that (and "not found" wording) means missing:
+    /// throttling, access denied or server errors are the run's failure (reference section 9 item 4).
+    /// </summary>
+    /// <param name="exception">The error.</param>
+    /// <returns><see langword="true"/> for a "not found" answer.</returns>
+    public static bool IsTaskDefinitionNotFound(AwsServiceException exception) =>
+        IsClientException(exception)
+        && (Contains(exception, "Unable to describe task definition")
+            || Contains(exception, "not found")
+            || Contains(exception, "does not exist"));
+
+    /// <summary>
+    /// Gets whether RunTask refused a task definition that is inactive (deregistered) or gone:
+    /// <c>ClientException: TaskDefinition is inactive</c> or <c>Unable to find task definition</c>.
+    /// </summary>
+    /// <param name="exception">The error.</param>
+    /// <returns><see langword="true"/> for an inactive or missing task definition.</returns>
+    public static bool IsTaskDefinitionInactiveOrMissing(AwsServiceException exception) =>
+        IsClientException(exception)
+        && (Contains(exception, "TaskDefinition is inactive")
+            || Contains(exception, "Unable to find task definition")
+            || Contains(exception, "Unable to describe task definition")
+            || (Contains(exception, "task definition") && (Contains(exception, "not found") || Contains(exception, "does not exist"))));
+
+    private static bool IsClientException(AwsServiceException exception) =>
+        string.Equals(exception.ErrorCode, "ClientException", StringComparison.Ordinal);
+
+    private static bool Contains(AwsServiceException exception, string text) =>
+        exception.ErrorMessage?.Contains(text, StringComparison.OrdinalIgnoreCase) == true;
+}

@@ -1,0 +1,94 @@
+using System.Text.Json.Nodes;
+using Microsoft.Extensions.Logging;
+
+namespace Prefect.Agent.Fargate.Ecs;
+
+/// <summary>
+/// The default <see cref="ITaskLauncher"/>: ECS RunTask with the planned body (reference section 3.7), reading
+/// <c>failures</c> when no task started (item 8).
+/// </summary>
+/// <remarks>
+/// When RunTask refuses the task definition as inactive or missing (deregistered after the registry cached it) and the
+/// registry answered that definition, the launcher has the registry forget it and ensure it again, then retries RunTask
+/// once with the new answer and the same body (clientToken included: ECS records a token only for a request that
+/// started tasks).
+/// </remarks>
+internal sealed class EcsTaskLauncher : ITaskLauncher
+{
+    private readonly IEcsClient client;
+    private readonly EcsTaskDefinitionRegistry? registry;
+    private readonly ILogger logger;
+
+    public EcsTaskLauncher(IEcsClient client, EcsTaskDefinitionRegistry? registry, ILogger logger)
+    {
+        ArgumentNullException.ThrowIfNull(client);
+        ArgumentNullException.ThrowIfNull(logger);
+        this.client = client;
+        this.registry = registry;
+        this.logger = logger;
+    }
+
+    /// <inheritdoc/>
+    public async Task<TaskLaunchResult> RunTaskAsync(TaskLaunchRequest request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var body = request.Request;
+        var taskDefinition = body["taskDefinition"]?.ToString();
+        logger.RunningTask(request.FlowRunId, taskDefinition);
+        JsonObject response;
+        try
+        {
+            response = await client.RunTaskAsync(body, cancellationToken).ConfigureAwait(false);
+        }
+        catch (AwsServiceException e) when (registry is not null && taskDefinition is not null && EcsErrors.IsTaskDefinitionInactiveOrMissing(e))
+        {
+            logger.TaskDefinitionInactiveOnRun(request.FlowRunId, taskDefinition, e.ErrorMessage ?? e.ErrorCode);
+            var renewed = await registry.ReEnsureAsync(taskDefinition, cancellationToken).ConfigureAwait(false);
+            if (renewed is null)
+            {
+                throw;
+            }
+
+            var retry = (JsonObject)body.DeepClone();
+            retry["taskDefinition"] = renewed;
+            logger.RunningTask(request.FlowRunId, renewed);
+            response = await client.RunTaskAsync(retry, cancellationToken).ConfigureAwait(false);
+        }
+
+        return Read(request.FlowRunId, response);
+    }
+
+    private TaskLaunchResult Read(string flowRunId, JsonObject response)
+    {
+        var tasks = response["tasks"] as JsonArray ?? [];
+        if (tasks.Count == 0)
+        {
+            var failures = (response["failures"] as JsonArray ?? [])
+                .Select(f => new TaskLaunchFailure(f?["arn"]?.ToString(), f?["reason"]?.ToString(), f?["detail"]?.ToString()))
+                .ToList();
+            var exception = new TaskLaunchException(failures);
+            logger.TaskNotStarted(flowRunId, exception.Message);
+            throw exception;
+        }
+
+        var arns = tasks.Select(t => t?["taskArn"]?.ToString()).ToList();
+        if (tasks.Count > 1)
+        {
+            // The kwargs pipeline refuses count > 1; a task launcher answering more is a bug worth stopping on, and the
+            // message names every task so they can be stopped.
+            var list = string.Join(", ", arns.Select(a => a ?? "(no arn)"));
+            logger.TooManyTasksStarted(flowRunId, tasks.Count, list);
+            throw new InvalidOperationException(
+                $"ECS RunTask started {tasks.Count} tasks for flow run {flowRunId} ({list}); the agent starts exactly one. Remove 'count' from the run kwargs.");
+        }
+
+        var taskArn = arns[0];
+        if (string.IsNullOrEmpty(taskArn))
+        {
+            throw new InvalidOperationException($"ECS RunTask answered a task without taskArn for flow run {flowRunId}.");
+        }
+
+        logger.TaskStarted(flowRunId, taskArn);
+        return new TaskLaunchResult { TaskArn = taskArn };
+    }
+}
