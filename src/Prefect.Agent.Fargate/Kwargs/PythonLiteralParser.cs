@@ -215,6 +215,10 @@ internal sealed class PythonLiteralParser
             {
                 pos++;
             }
+            else if (Peek() != '}')
+            {
+                throw PythonLiteral.NotALiteral($"expected ',', ':' or '}}' at position {pos}");
+            }
 
             foreach (var item in ParseSequence('}', depth))
             {
