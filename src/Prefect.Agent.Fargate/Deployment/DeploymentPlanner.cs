@@ -37,7 +37,7 @@ internal sealed class DeploymentPlanner
         }
 
         // Ids that are not UUIDs: a digest keeps the token short, valid and still deterministic.
-        return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes($"{flowRunId}\n{version}")));
+        return Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes($"{flowRunId}\n{version}"))).ToLowerInvariant();
     }
 
     /// <summary>Plans the deployment of a run.</summary>

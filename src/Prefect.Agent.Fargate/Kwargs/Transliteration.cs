@@ -81,13 +81,21 @@ internal static class Transliteration
         // Greek (modern letters; accented ones decompose, except the two with dialytika and tonos).
         Block(table, 0x391, "A|B|G|D|E|Z|E|Th|I|K|L|M|N|Ks|O|P|R||S|T|U|Ph|Kh|Ps|O");
         Block(table, 0x3B1, "a|b|g|d|e|z|e|th|i|k|l|m|n|x|o|p|r|s|s|t|u|ph|kh|ps|o");
-        Pairs(table, "ΐ=I ΰ=u ϐ=b ϑ=th ϒ=U ϕ=ph ϖ=p ϰ=k ϱ=r ϲ=c ϳ=j");
+        Pairs(table, "ΐ=I ΰ=u ϐ=b ϑ=th ϒ=U ϕ=ph ϖ=p ϰ=k ϱ=r ϲ=c ϳ=j ʹ=' ͵=, ͺ= \u037E=? ΄= ΅= \u0387=; ϗ=&");
+
+        // Archaic Greek and Coptic letters.
+        Block(table, 0x3DA, "St|st|W|w|Q|q|Sp|sp|Sh|sh|F|f|Kh|kh|H|h|G|g|CH|ch|Ti|ti");
 
         // Cyrillic: Russian, Ukrainian, Belarusian, Serbian, Macedonian, then common Turkic letters.
         Block(table, 0x400, "Ie|Io|Dj|Gj|E|Dz|I|Yi|J|Lj|Nj|Tsh|Kj|I|U|Dzh|A|B|V|G|D|E|Zh|Z|I|I|K|L|M|N|O|P|R|S|T|U|F|Kh|Ts|Ch|Sh|Shch||Y|'|E|Iu|Ia");
         Block(table, 0x430, "a|b|v|g|d|e|zh|z|i|i|k|l|m|n|o|p|r|s|t|u|f|kh|ts|ch|sh|shch||y|'|e|iu|ia|ie|io|dj|gj|ie|dz|i|yi|j|lj|nj|tsh|kj|i|u|dzh");
         Pairs(table, "Ґ=G' ґ=g' Ғ=G' ғ=g' Җ=Zh' җ=zh' Қ=K' қ=k' Ң=N' ң=n' Ү=U ү=u Ұ=U' ұ=u' Ҳ=Kh' ҳ=kh' Һ=H һ=h "
-            + "Ә=@ ә=@ Ө=O ө=o Ӛ=@ ӛ=@ Ӓ=A ӓ=a Ӧ=O ӧ=o Ӱ=U ӱ=u");
+            + "Ә=@ ә=@ Ө=O ө=o Ӛ=@ ӛ=@ Ӓ=A ӓ=a Ӧ=O ӧ=o Ӱ=U ӱ=u Ӑ=a ӑ=a Ӕ=Ae ӕ=ae Ӗ=Ie ӗ=ie Ӡ=Dz ӡ=dz Ӏ=` Ӄ=K' ӄ=k' "
+            + "Ӈ=N' ӈ=n' Ӌ=Ch ӌ=ch Ҏ=R' ҏ=r' Ҕ=G' ҕ=g' Ҙ=Z' ҙ=z' Ҝ=K' ҝ=k' Ҟ=K' ҟ=k' Ҡ=K' ҡ=k' Ҥ=Ng ҥ=ng Ҧ=P' ҧ=p' Ҩ=Kh "
+            + "ҩ=kh Ҫ=S' ҫ=s' Ҭ=T' ҭ=t' Ҵ=Tts ҵ=tts Ҷ=Ch' ҷ=ch' Ҹ=Ch' ҹ=ch' Ҽ=Ch ҽ=ch Ҿ=Ch' ҿ=ch' Ҍ=\" ҍ=\" ҂=*1000*");
+
+        // Historic Cyrillic letters.
+        Block(table, 0x460, "O|o|E|e|Ie|ie|E|e|Ie|ie|O|o|Io|io|Ks|ks|Ps|ps|F|f|Y|y|Y|y|u|u|O|o|O|o|Ot|ot|Q|q");
         return table.ToFrozenDictionary();
     }
 
