@@ -15,6 +15,11 @@ internal static class FlowContainer
     private static readonly string[] OptionalKeys = ["secrets", "mountPoints", "logConfiguration", "repositoryCredentials"];
 
     /// <summary>Builds the container definition.</summary>
+    /// <remarks>
+    /// With <see cref="AgentOptions.ApiKeySecretArn"/> the API key is an ECS <c>secrets</c> entry: the task's execution
+    /// role (<c>executionRoleArn</c>) must be allowed <c>secretsmanager:GetSecretValue</c> (or <c>ssm:GetParameters</c>)
+    /// on it, and <c>kms:Decrypt</c> for a customer-managed key, or the task stops before the flow starts.
+    /// </remarks>
     /// <param name="options">The agent options.</param>
     /// <param name="image">The image.</param>
     /// <param name="command">The flow-run command.</param>
@@ -44,9 +49,19 @@ internal static class FlowContainer
 
         // The original appends env_vars without de-duplicating them against the fixed ones (kept: existing
         // deployments read the last value), and drops container entries whose name is taken.
+        // With ApiKeySecretArn the key comes from secrets: ECS must not also get a plain variable of that name.
+        var keyFromSecret = !string.IsNullOrEmpty(options.ApiKeySecretArn);
+        if (keyFromSecret)
+        {
+            names.Add(ApiKeyVariable);
+        }
+
         foreach (var (key, value) in options.EnvVars)
         {
-            Add(key, value);
+            if (!(keyFromSecret && key == ApiKeyVariable))
+            {
+                Add(key, value);
+            }
         }
 
         foreach (var entry in ListOf(containerKwargs, "environment", flowName))

@@ -214,6 +214,28 @@ public class DeploymentPlannerTests
     }
 
     [Fact]
+    public void Plan_ApiKeySecretArn_DropsPlainVariablesOfTheSameName()
+    {
+        var options = new AgentOptions
+        {
+            ApiKeySecretArn = "arn:k",
+            EnvVars = new Dictionary<string, string> { ["PREFECT__CLOUD__API_KEY"] = "plain", ["A"] = "1" },
+        };
+        var kwargs = new JsonObject { ["containerDefinitions"] = "[{'environment': [{'name': 'PREFECT__CLOUD__API_KEY', 'value': 'plain2'}]}]" };
+        var env = Env(Planner(options, kwargs).Plan(TestRuns.Run(), 1, null).TaskDefinition.RegisterRequest);
+        Assert.Equal(["A=1"], env.Skip(9));
+    }
+
+    [Fact]
+    public void Plan_WithoutApiKeySecretArn_EnvVarsOfAnyNameKept()
+    {
+        var options = new AgentOptions { EnvVars = new Dictionary<string, string> { ["PREFECT__CLOUD__API_KEY"] = "plain" } };
+        var plan = Planner(options).Plan(TestRuns.Run(), 1, null);
+        Assert.Equal(["PREFECT__CLOUD__API_KEY=plain"], Env(plan.TaskDefinition.RegisterRequest).Skip(9));
+        Assert.False(plan.TaskDefinition.RegisterRequest["containerDefinitions"]![0]!.AsObject().ContainsKey("secrets"));
+    }
+
+    [Fact]
     public void Plan_CapacityProviderStrategy_DropsLaunchTypeKeepsCompatibilities()
     {
         var kwargs = new JsonObject { ["capacityProviderStrategy"] = "[{'capacityProvider': 'FARGATE_SPOT', 'weight': 1}]", ["enableExecuteCommand"] = "true" };
