@@ -120,6 +120,14 @@ public class DeploymentPlannerFamilyTests
     }
 
     [Fact]
+    public void PlanValidation_CapacityProviderStrategy_NoLaunchType()
+    {
+        var (_, run) = Planner(false, new JsonObject { ["capacityProviderStrategy"] = "[{'capacityProvider': 'FARGATE'}]" }).PlanValidation("prefect-test-task-1");
+        Assert.False(run.ContainsKey("launchType"));
+        Assert.Equal("""[{"capacityProvider":"FARGATE"}]""", Json.Of(run["capacityProviderStrategy"]));
+    }
+
+    [Fact]
     public void PlanValidation_NoLaunchType_NoEnvironment()
     {
         var (register, run) = Planner(false, launchType: null).PlanValidation("prefect-test-task-0");
