@@ -11,4 +11,10 @@ internal sealed class DeploymentPlan
 
     /// <summary>Gets the resolved image.</summary>
     public required string Image { get; init; }
+
+    /// <summary>Gets the flow-run command (<c>prefect execute flow-run</c> or <c>cloud-flow</c>).</summary>
+    public string Command { get; init; } = string.Empty;
+
+    /// <summary>Gets the RunTask <c>clientToken</c> (also in <see cref="RunTask"/>): a retried request never starts a second task.</summary>
+    public string ClientToken { get; init; } = string.Empty;
 }
