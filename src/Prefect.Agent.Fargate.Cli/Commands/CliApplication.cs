@@ -14,6 +14,11 @@ internal static class CliApplication
         root.Subcommands.Add(StartCommand.Create(context));
         root.Subcommands.Add(ValidateCommand.Create(context));
         root.Subcommands.Add(DemoCommand.Create(context));
+        foreach (var version in root.Options.OfType<VersionOption>())
+        {
+            version.Action = new PrintVersionAction();
+        }
+
         return root;
     }
 
