@@ -21,7 +21,8 @@ internal static class AgentCommandRunner
         CliContext context,
         string commandName,
         StartArguments arguments,
-        Func<IAgentHandle, ILogger, AgentOptions, CancellationToken, Task> body,
+        Action<ILogger, AgentOptions> announce,
+        Func<IAgentHandle, ILogger, CancellationToken, Task> body,
         int exitCodeWhenCancelled,
         CancellationToken cancellationToken)
     {
@@ -55,10 +56,11 @@ internal static class AgentCommandRunner
         using var sigterm = context.HandleSignals ? Register(PosixSignal.SIGTERM, "SIGTERM", stopping, logger) : null;
         try
         {
+            announce(logger, options);
             var agent = context.AgentFactory(options);
             await using (agent.ConfigureAwait(false))
             {
-                await body(agent, logger, options, stopping.Token).ConfigureAwait(false);
+                await body(agent, logger, stopping.Token).ConfigureAwait(false);
             }
 
             return ExitCodes.Success;

@@ -20,9 +20,9 @@ internal static class StartCommand
             context,
             "start",
             options.Read(parseResult),
-            async (agent, logger, agentOptions, token) =>
+            (logger, agentOptions) => logger.Starting(AgentCommandRunner.Version, AgentCommandRunner.DescribeLabels(agentOptions.Labels, context.Environment)),
+            static async (agent, logger, token) =>
             {
-                logger.Starting(AgentCommandRunner.Version, AgentCommandRunner.DescribeLabels(agentOptions.Labels, context.Environment));
                 await agent.StartAsync(token).ConfigureAwait(false);
                 logger.Stopped();
             },

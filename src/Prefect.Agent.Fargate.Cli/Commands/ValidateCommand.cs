@@ -18,9 +18,9 @@ internal static class ValidateCommand
             context,
             "validate",
             options.Read(parseResult),
-            async (agent, logger, _, token) =>
+            static (logger, _) => logger.Validating(),
+            async (agent, _, token) =>
             {
-                logger.Validating();
                 var taskArn = await agent.ValidateConfigurationAsync(token).ConfigureAwait(false);
                 await context.Out.WriteLineAsync("Task definition registration successful").ConfigureAwait(false);
                 await context.Out.WriteLineAsync($"Task run {taskArn} successful").ConfigureAwait(false);

@@ -233,6 +233,18 @@ public class CliApplicationTests
     }
 
     [Fact]
+    public async Task InvokeAsync_AgentConstructionFails_ExitsOneAfterTheBanner()
+    {
+        var cli = new CliHarness { AgentFactory = _ => throw new InvalidOperationException("Fargate agent only accepts configuration for a single container definition.") };
+
+        var code = await cli.RunAsync("start", "containerDefinitions=[{}, {}]");
+
+        Assert.Equal(ExitCodes.Failure, code);
+        Assert.StartsWith("Starting prefect-fargate-agent", cli.LogMessages()[0], StringComparison.Ordinal);
+        Assert.Contains("error: Fargate agent only accepts configuration for a single container definition.", cli.Error.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task InvokeAsync_AgentConstructionRejectsOptions_ExitsTwoListingFailures()
     {
         var cli = new CliHarness
