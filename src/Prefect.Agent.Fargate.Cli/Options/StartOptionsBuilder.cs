@@ -254,7 +254,8 @@ internal static class StartOptionsBuilder
                 }
                 catch (FormatException ex)
                 {
-                    errors.Add($"botocore_config: {ex.Message} Give a dictionary, e.g. botocore_config=\"{{'retries': {{'max_attempts': 10, 'mode': 'standard'}}}}\".");
+                    // The parser's messages name the argument and show an example already.
+                    errors.Add(ex.Message.StartsWith("botocore_config", StringComparison.Ordinal) ? ex.Message : "botocore_config: " + ex.Message);
                 }
 
                 return true;

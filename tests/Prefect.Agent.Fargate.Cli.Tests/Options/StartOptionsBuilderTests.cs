@@ -391,7 +391,8 @@ public class StartOptionsBuilderTests
     {
         var options = StartOptionsBuilder.Build(new StartArguments { Trailing = ["botocore_config=" + text] });
 
-        Assert.Equal(10, options.BotocoreConfig.MaxAttempts);
+        // botocore's max_attempts counts retries after the first call; MaxAttempts counts every attempt.
+        Assert.Equal(11, options.BotocoreConfig.MaxAttempts);
         Assert.Equal(AwsRetryMode.Adaptive, options.BotocoreConfig.RetryMode);
         Assert.Equal(TimeSpan.FromSeconds(5), options.BotocoreConfig.ConnectTimeout);
         Assert.Empty(options.Kwargs);
@@ -403,6 +404,7 @@ public class StartOptionsBuilderTests
     {
         var ex = Assert.Throws<UsageException>(() => StartOptionsBuilder.Build(new StartArguments { Trailing = ["botocore_config=[1, 2]"] }));
 
-        Assert.StartsWith("botocore_config:", ex.Errors[0], StringComparison.Ordinal);
+        Assert.StartsWith("botocore_config", ex.Errors[0], StringComparison.Ordinal);
+        Assert.Single(ex.Errors);
     }
 }
