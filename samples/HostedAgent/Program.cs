@@ -1,2 +1,20 @@
-// Placeholder: the samples work replaces this.
-return 0;
+// HostedAgent: the Fargate agent inside a .NET Generic Host, configured from appsettings.json.
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+
+// 1. The host reads appsettings.json, then environment variables, then the command line, so the Prefect API and the
+//    AWS endpoints can be pointed elsewhere (a local fake, LocalStack) without editing the file:
+//      FargateAgent__ApiUrl=http://127.0.0.1:4200 FargateAgent__EcsServiceUrl=http://127.0.0.1:4566 dotnet run
+//      dotnet run -- --FargateAgent:ApiUrl=http://127.0.0.1:4200 --FargateAgent:MaxPolls=3
+var builder = Host.CreateApplicationBuilder(args);
+
+// 2. Register the agent, bound to the "FargateAgent" section. Whatever the section leaves out falls back to the
+//    environment variables of Prefect 0.15's agent: PREFECT__CLOUD__API_KEY, PREFECT__CLOUD__AGENT__LABELS,
+//    AWS_ACCESS_KEY_ID, REGION_NAME, cpu, memory, networkConfiguration, ...
+#if FARGATE_AGENT_DI
+builder.Services.AddFargateAgent(builder.Configuration.GetSection("FargateAgent"));
+#endif
+
+// 3. Run until Ctrl+C or SIGTERM (or MaxPolls): stopping the host stops the agent, which first waits for the
+//    deployments in flight, up to ShutdownDrainTimeout.
+await builder.Build().RunAsync();

@@ -1,2 +1,3 @@
-// Placeholder: the CLI work replaces this with the System.CommandLine root command.
-return 0;
+using Prefect.Agent.Fargate.Cli.Commands;
+
+return await CliApplication.InvokeAsync(args, new CliContext()).ConfigureAwait(false);

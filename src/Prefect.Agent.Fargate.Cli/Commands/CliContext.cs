@@ -1,0 +1,36 @@
+using Microsoft.Extensions.Logging;
+using Prefect.Agent.Fargate.Cli.Logging;
+
+namespace Prefect.Agent.Fargate.Cli.Commands;
+
+/// <summary>Everything the commands take from the process: streams, environment, agent, logging, signals.</summary>
+internal sealed class CliContext
+{
+    public TextWriter Out { get; init; } = Console.Out;
+
+    public TextWriter Error { get; init; } = Console.Error;
+
+    /// <summary>Gets the environment lookup (log level and name fallbacks shown by the CLI itself).</summary>
+    public Func<string, string?> Environment { get; init; } = System.Environment.GetEnvironmentVariable;
+
+    /// <summary>Gets the factory of the agent; the real <see cref="FargateAgent"/> by default.</summary>
+    public Func<AgentOptions, IAgentHandle> AgentFactory { get; init; } = options => new FargateAgentHandle(options);
+
+    /// <summary>Gets the logging set-up, given the agent name and the minimum level; the console formatter by default.</summary>
+    public Action<ILoggingBuilder, string, LogLevel> ConfigureLogging { get; init; } = ConfigureConsole;
+
+    /// <summary>Gets a value indicating whether SIGINT and SIGTERM are handled (off in tests, which cancel instead).</summary>
+    public bool HandleSignals { get; init; } = true;
+
+    public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
+
+    private static void ConfigureConsole(ILoggingBuilder builder, string agentName, LogLevel level)
+    {
+        builder.AddConsole(o => o.FormatterName = PrefectConsoleFormatter.FormatterName);
+        builder.AddConsoleFormatter<PrefectConsoleFormatter, PrefectConsoleFormatterOptions>(o =>
+        {
+            o.AgentName = agentName;
+            o.IncludeExceptionDetails = level <= LogLevel.Debug;
+        });
+    }
+}

@@ -1,0 +1,92 @@
+using Prefect.Agent.Fargate.Cli.Commands;
+
+namespace Prefect.Agent.Fargate.Cli.Tests.Packaging;
+
+/// <summary>
+/// Packs the three packages once (Release, into a temporary folder) and installs the tool from there into a
+/// temporary tool path, as a user would: <c>dotnet tool install Prefect.Agent.Fargate.Cli --tool-path ...</c>.
+/// </summary>
+public sealed class PackagedToolFixture : IAsyncLifetime
+{
+    private static readonly TimeSpan PackTimeout = TimeSpan.FromMinutes(12);
+
+    public static string[] Projects { get; } =
+    [
+        "src/Prefect.Agent.Fargate/Prefect.Agent.Fargate.csproj",
+        "src/Prefect.Agent.Fargate.Testing/Prefect.Agent.Fargate.Testing.csproj",
+        "src/Prefect.Agent.Fargate.Cli/Prefect.Agent.Fargate.Cli.csproj",
+    ];
+
+    public string Root { get; } = Path.Combine(Path.GetTempPath(), "pfa-pack-" + Guid.NewGuid().ToString("N")[..8]);
+
+    public string PackageDirectory => Path.Combine(Root, "packages");
+
+    public string ToolDirectory => Path.Combine(Root, "tools");
+
+    public string Version { get; } = AgentCommandRunner.Version;
+
+    public string RepositoryRoot { get; } = FindRepositoryRoot();
+
+    public ProcessResult? Pack { get; private set; }
+
+    public ProcessResult? Install { get; private set; }
+
+    public string ToolPath => Path.Combine(ToolDirectory, OperatingSystem.IsWindows() ? "prefect-fargate-agent.exe" : "prefect-fargate-agent");
+
+    public async Task InitializeAsync()
+    {
+        Directory.CreateDirectory(Root);
+
+        // One build for the three packages: a solution filter over the packable projects only.
+        var filter = Path.Combine(Root, "packages.slnf");
+        var solution = Path.Combine(RepositoryRoot, "Prefect.Agent.Fargate.sln").Replace("\\", "\\\\", StringComparison.Ordinal);
+        var projects = string.Join(", ", Projects.Select(p => "\"" + p.Replace("/", "\\\\", StringComparison.Ordinal) + "\""));
+        await File.WriteAllTextAsync(filter, $$"""{ "solution": { "path": "{{solution}}", "projects": [ {{projects}} ] } }""");
+
+        Pack = await ProcessRunner.RunAsync(
+            ProcessRunner.DotnetHost,
+            ["pack", filter, "-c", "Release", "-o", PackageDirectory, "-nodeReuse:false"],
+            RepositoryRoot,
+            PackTimeout);
+        if (Pack.ExitCode != 0)
+        {
+            return;
+        }
+
+        Install = await ProcessRunner.RunAsync(
+            ProcessRunner.DotnetHost,
+            ["tool", "install", "Prefect.Agent.Fargate.Cli", "--tool-path", ToolDirectory, "--add-source", PackageDirectory, "--version", Version],
+            Root,
+            PackTimeout);
+    }
+
+    public Task DisposeAsync()
+    {
+        try
+        {
+            Directory.Delete(Root, recursive: true);
+        }
+        catch (IOException)
+        {
+            // A temp folder left behind is harmless.
+        }
+
+        return Task.CompletedTask;
+    }
+
+    public Task<ProcessResult> RunToolAsync(params string[] args)
+        => ProcessRunner.RunAsync(ToolPath, args, Root, TimeSpan.FromMinutes(2));
+
+    private static string FindRepositoryRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "Prefect.Agent.Fargate.sln")))
+            {
+                return dir.FullName;
+            }
+        }
+
+        throw new InvalidOperationException("Prefect.Agent.Fargate.sln not found above " + AppContext.BaseDirectory);
+    }
+}

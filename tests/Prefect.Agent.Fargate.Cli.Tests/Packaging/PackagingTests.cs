@@ -1,0 +1,107 @@
+using System.IO.Compression;
+using System.Xml.Linq;
+
+namespace Prefect.Agent.Fargate.Cli.Tests.Packaging;
+
+public class PackagingTests : IClassFixture<PackagedToolFixture>
+{
+    private readonly PackagedToolFixture packed;
+
+    public PackagingTests(PackagedToolFixture packed)
+    {
+        this.packed = packed;
+    }
+
+    [Theory]
+    [InlineData("Prefect.Agent.Fargate")]
+    [InlineData("Prefect.Agent.Fargate.Testing")]
+    [InlineData("Prefect.Agent.Fargate.Cli")]
+    public void Pack_EachPackage_HasReadmeLicenceVersionAndSymbols(string id)
+    {
+        Assert.True(packed.Pack?.ExitCode == 0, packed.Pack?.ToString());
+        var nupkg = Path.Combine(packed.PackageDirectory, $"{id}.{packed.Version}.nupkg");
+        Assert.True(File.Exists(nupkg), $"{nupkg} missing; found: {string.Join(", ", Directory.GetFiles(packed.PackageDirectory))}");
+        Assert.True(File.Exists(Path.ChangeExtension(nupkg, ".snupkg")), "symbol package missing for " + id);
+
+        using var zip = ZipFile.OpenRead(nupkg);
+        Assert.NotNull(zip.GetEntry("README.md"));
+        var nuspec = zip.Entries.Single(e => e.FullName.EndsWith(".nuspec", StringComparison.Ordinal));
+        using var stream = nuspec.Open();
+        var metadata = XDocument.Load(stream).Root!.Elements().Single(e => e.Name.LocalName == "metadata");
+        string? Field(string name) => metadata.Elements().SingleOrDefault(e => e.Name.LocalName == name)?.Value;
+        Assert.Equal(id, Field("id"));
+        Assert.Equal(packed.Version, Field("version"));
+        Assert.Equal("Apache-2.0", Field("license"));
+        Assert.Equal("README.md", Field("readme"));
+        var repository = metadata.Elements().Single(e => e.Name.LocalName == "repository");
+        Assert.StartsWith("https://github.com/", repository.Attribute("url")?.Value, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("Prefect.Agent.Fargate", "lib/net8.0/Prefect.Agent.Fargate.xml")]
+    [InlineData("Prefect.Agent.Fargate", "lib/net10.0/Prefect.Agent.Fargate.xml")]
+    [InlineData("Prefect.Agent.Fargate.Testing", "lib/net10.0/Prefect.Agent.Fargate.Testing.xml")]
+    [InlineData("Prefect.Agent.Fargate.Cli", "tools/net10.0/any/prefect-fargate-agent.dll")]
+    [InlineData("Prefect.Agent.Fargate.Cli", "tools/net10.0/any/DotnetToolSettings.xml")]
+    public void Pack_Package_ContainsItsAssembliesAndXmlDocs(string id, string entry)
+    {
+        Assert.True(packed.Pack?.ExitCode == 0, packed.Pack?.ToString());
+        using var zip = ZipFile.OpenRead(Path.Combine(packed.PackageDirectory, $"{id}.{packed.Version}.nupkg"));
+
+        Assert.NotNull(zip.GetEntry(entry));
+    }
+
+    [Fact]
+    public async Task InstalledTool_Version_PrintsThePackageVersion()
+    {
+        AssertInstalled();
+
+        var result = await packed.RunToolAsync("--version");
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Equal(packed.Version, result.Output.Trim());
+    }
+
+    [Fact]
+    public async Task InstalledTool_Help_ListsTheCommands()
+    {
+        AssertInstalled();
+
+        var result = await packed.RunToolAsync("--help");
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Contains("start", result.Output, StringComparison.Ordinal);
+        Assert.Contains("validate", result.Output, StringComparison.Ordinal);
+        Assert.Contains("demo", result.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task InstalledTool_UnknownFlag_ExitsTwo()
+    {
+        AssertInstalled();
+
+        var result = await packed.RunToolAsync("start", "--cpu", "256");
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("Unknown option '--cpu'", result.Error, StringComparison.Ordinal);
+    }
+
+    // Expected to pass after merge, once 'demo' runs the real agent against the fakes of Prefect.Agent.Fargate.Testing.
+    [Fact]
+    public async Task InstalledTool_Demo_RunsToTheFinalTable()
+    {
+        AssertInstalled();
+
+        var result = await packed.RunToolAsync("demo");
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Contains("task definition", result.Output, StringComparison.Ordinal);
+        Assert.Contains("final state", result.Output, StringComparison.Ordinal);
+    }
+
+    private void AssertInstalled()
+    {
+        Assert.True(packed.Pack?.ExitCode == 0, packed.Pack?.ToString());
+        Assert.True(packed.Install?.ExitCode == 0, packed.Install?.ToString());
+    }
+}
