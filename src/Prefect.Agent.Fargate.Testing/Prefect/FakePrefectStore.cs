@@ -84,7 +84,7 @@ internal sealed class FakePrefectStore
                 flowsByName[spec.FlowName + "\n" + spec.FlowVersion] = flow;
             }
 
-            var taskRuns = spec.TaskRuns.Select(t => new FakeTaskRun(Sync, Guid.NewGuid().ToString(), t.TaskId ?? Guid.NewGuid().ToString(), t.Version, FakeStates.Create(t.State, "Task run " + t.State.ToLowerInvariant(), t.StartTime ?? start))).ToList();
+            var taskRuns = spec.TaskRuns.Select(t => new FakeTaskRun(Sync, Guid.NewGuid().ToString(), t.TaskId ?? Guid.NewGuid().ToString(), t.Version, FakeStates.Create(t.State, "Task run " + t.State.ToLowerInvariant(), t.StartTime ?? (t.State is "Pending" or "Running" ? null : start.AddSeconds(-10))))).ToList();
             var run = new FakeFlowRun(Sync, Guid.NewGuid().ToString(), spec, flow, FakeStates.Create(spec.State, spec.State == "Scheduled" ? "Flow run scheduled." : null, start), taskRuns, options.TenantId);
             runs.Add(run);
             return run;

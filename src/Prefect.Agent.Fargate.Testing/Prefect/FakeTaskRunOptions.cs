@@ -12,6 +12,6 @@ public sealed class FakeTaskRunOptions
     /// <summary>Gets the task-run version.</summary>
     public int Version { get; init; } = 1;
 
-    /// <summary>Gets the state's start time; <see langword="null"/>: the flow run's start time.</summary>
+    /// <summary>Gets the state's start time; <see langword="null"/>: none for <c>Pending</c>/<c>Running</c>, else 10 s before the flow run's (the agent only reads task runs whose start time is 3 s past).</summary>
     public DateTimeOffset? StartTime { get; init; }
 }
