@@ -122,8 +122,27 @@ public sealed class FakeFlowRun
 
     internal JsonObject CurrentState => serializedState;
 
+    /// <summary>Gets the agent that last set the run Submitted (its <c>X-PREFECT-AGENT-ID</c>), as Prefect Server records it.</summary>
+    public string? AgentId
+    {
+        get
+        {
+            lock (sync)
+            {
+                return CurrentAgentId;
+            }
+        }
+    }
+
+    internal string? CurrentAgentId { get; private set; }
+
     internal void SetState(JsonObject state, string? agentId)
     {
+        if (FakeStates.TypeOf(state) == "Submitted" && agentId is not null)
+        {
+            CurrentAgentId = agentId;
+        }
+
         CurrentVersion++;
         serializedState = state;
         states.Add(new FakeStateChange(FakeStates.TypeOf(state), FakeStates.MessageOf(state), CurrentVersion, (JsonObject)state.DeepClone(), agentId));

@@ -5,7 +5,7 @@ public sealed class FakePrefectFault
 {
     private FakePrefectFault(string kind) => Kind = kind;
 
-    /// <summary>Gets the kind: <c>RateLimited</c>, <c>ServerError</c>, <c>GraphQLError</c>, <c>Unauthenticated</c> or <c>Slow</c>.</summary>
+    /// <summary>Gets the kind: <c>RateLimited</c>, <c>ServerError</c>, <c>GraphQLError</c>, <c>Unauthenticated</c>, <c>LostResponse</c> or <c>Slow</c>.</summary>
     public string Kind { get; }
 
     /// <summary>Gets the HTTP status of a <c>ServerError</c>.</summary>
@@ -42,6 +42,11 @@ public sealed class FakePrefectFault
     /// <summary>HTTP 200 with Prefect Cloud's <c>UNAUTHENTICATED</c> error.</summary>
     /// <returns>The fault.</returns>
     public static FakePrefectFault Unauthenticated() => new("Unauthenticated") { StatusCode = 200, Message = "UNAUTHENTICATED", Code = "UNAUTHENTICATED" };
+
+    /// <summary>Serves the request (its changes are applied) but answers with an HTTP 5xx, as when a response is lost.</summary>
+    /// <param name="statusCode">The status answered.</param>
+    /// <returns>The fault.</returns>
+    public static FakePrefectFault LostResponse(int statusCode = 502) => new("LostResponse") { StatusCode = statusCode };
 
     /// <summary>Waits before serving the request normally.</summary>
     /// <param name="delay">The wait.</param>

@@ -161,7 +161,7 @@ internal sealed class FakePrefectRequestHandler
         {
             return (fault.StatusCode, null, none);
         }
-        else if (fault is not null)
+        else if (fault is not null && fault.Kind != "LostResponse")
         {
             var error = Errors((fault.Message!, fault.Code, fault.Kind == "GraphQLError" ? request.Operation.Split(',')[0] : null));
             error["data"] = fault.Kind == "GraphQLError" ? new JsonObject { [request.Operation.Split(',')[0]] = null } : null;
@@ -219,6 +219,11 @@ internal sealed class FakePrefectRequestHandler
                 data[key] = null;
                 fieldErrors.Add((ex.Message, ex.Code, key));
             }
+        }
+
+        if (fault is { Kind: "LostResponse" })
+        {
+            return (fault.StatusCode, null, none);
         }
 
         var answer = fieldErrors.Count > 0 ? Errors(fieldErrors.ToArray()) : new JsonObject();

@@ -172,6 +172,7 @@ internal sealed class FakePrefectStore
             ["id"] = run.Id,
             ["tenant_id"] = run.TenantId,
             ["flow_id"] = run.FlowId,
+            ["agent_id"] = run.CurrentAgentId,
             ["version"] = run.CurrentVersion,
             ["state"] = FakeStates.TypeOf(state),
             ["serialized_state"] = state.DeepClone(),

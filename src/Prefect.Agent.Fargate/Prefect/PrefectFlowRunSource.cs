@@ -162,7 +162,20 @@ internal sealed class PrefectFlowRunSource : IFlowRunSource, IDisposable, IAsync
             if (PrefectStates.IsScheduled(run.SerializedState))
             {
                 logger.UpdatingFlowRunState(run.Id, run.State ?? "Scheduled");
-                await SetFlowRunStateAsync(run.Id, version, PrefectStates.Submitted("Submitted for execution", run.SerializedState), cancellationToken).ConfigureAwait(false);
+                var stats = new PrefectCallStats();
+                try
+                {
+                    await SetFlowRunStateAsync(run.Id, version, PrefectStates.Submitted("Submitted for execution", run.SerializedState), stats, cancellationToken).ConfigureAwait(false);
+                }
+                catch (PrefectApiException ex) when (IsVersionLockConflict(ex) && stats.Attempts > 1)
+                {
+                    // A retried call may have been applied by an attempt whose answer was lost: the lock then refuses our
+                    // own retry. The run is ours if the backend shows it Submitted by this agent at the next version.
+                    if (!await IsSubmittedByUsAsync(run, cancellationToken).ConfigureAwait(false))
+                    {
+                        throw;
+                    }
+                }
 
                 // Prefect Server inserts the new state with version + 1 and a trigger copies it to the flow run
                 // (api/states.py: version=(flow_run.version or 0) + 1; migration "update_flow_run_with_latest_state").
@@ -203,7 +216,7 @@ internal sealed class PrefectFlowRunSource : IFlowRunSource, IDisposable, IAsync
         ArgumentNullException.ThrowIfNull(run);
         ArgumentNullException.ThrowIfNull(message);
         logger.UpdatingFlowRunStateToFailed(run.Id);
-        return SetFlowRunStateAsync(run.Id, version, PrefectStates.Failed(message), cancellationToken);
+        return SetFlowRunStateAsync(run.Id, version, PrefectStates.Failed(message), null, cancellationToken);
     }
 
     /// <inheritdoc/>
@@ -234,10 +247,24 @@ internal sealed class PrefectFlowRunSource : IFlowRunSource, IDisposable, IAsync
     private static bool IsVersionLockConflict(PrefectApiException ex) =>
         ex.Code == "VERSION_LOCKING_ERROR" || ex.Errors.Any(e => e.Message.Contains("State update failed", StringComparison.Ordinal));
 
-    private async Task SetFlowRunStateAsync(string flowRunId, int version, JsonObject state, CancellationToken cancellationToken)
+    private async Task SetFlowRunStateAsync(string flowRunId, int version, JsonObject state, PrefectCallStats? stats, CancellationToken cancellationToken)
     {
         var states = new JsonArray(new JsonObject { ["state"] = state, ["flow_run_id"] = flowRunId, ["version"] = version });
-        await client.ExecuteAsync("set_flow_run_states", PrefectQueries.SetFlowRunStates, new JsonObject { ["input"] = new JsonObject { ["states"] = states } }, cancellationToken).ConfigureAwait(false);
+        await client.ExecuteAsync("set_flow_run_states", PrefectQueries.SetFlowRunStates, new JsonObject { ["input"] = new JsonObject { ["states"] = states } }, stats, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<bool> IsSubmittedByUsAsync(FlowRun run, CancellationToken cancellationToken)
+    {
+        if (client.AgentId is null)
+        {
+            return false;
+        }
+
+        var data = await client.ExecuteAsync("flow_run", PrefectQueries.FlowRunOwner(run.Id), null, cancellationToken).ConfigureAwait(false);
+        return (data["flow_run"] as JsonArray) is { Count: 1 } found
+            && GetString(found[0]?["state"]) == "Submitted"
+            && string.Equals(GetString(found[0]?["agent_id"]), client.AgentId, StringComparison.OrdinalIgnoreCase)
+            && found[0]?["version"] is JsonValue v && v.TryGetValue<int>(out var current) && current == run.Version + 1;
     }
 
     private async Task SendLogsAsync(JsonArray entries, CancellationToken cancellationToken)

@@ -47,6 +47,19 @@ internal static class PrefectQueries
         return "query {\n    agent_config(where: { id: { _eq: " + id + " } }) {\n        settings\n    }\n}";
     }
 
+    /// <summary>
+    /// The state, version and agent of one flow run: not an original query; sent only to check whether a retried
+    /// Submitted that the version lock refused had in fact been applied by an earlier attempt.
+    /// </summary>
+    /// <param name="flowRunId">The flow run id.</param>
+    /// <returns>The query text.</returns>
+    public static string FlowRunOwner(string flowRunId)
+    {
+        var id = new StringBuilder();
+        PythonJson.WriteString(id, flowRunId);
+        return "query {\n    flow_run(where: { id: { _eq: " + id + " } }) {\n        version\n        state\n        agent_id\n    }\n}";
+    }
+
     /// <summary>The metadata of flow runs (ids and the buffer time are inlined, as the original's <c>with_args</c>).</summary>
     /// <param name="ids">The flow-run ids.</param>
     /// <param name="buffer">The ISO-8601 buffer time (now − 3 s).</param>

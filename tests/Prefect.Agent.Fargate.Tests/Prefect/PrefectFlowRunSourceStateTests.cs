@@ -93,6 +93,46 @@ public sealed class PrefectFlowRunSourceStateTests
     }
 
     [Fact]
+    public async Task MarkSubmittedAsync_RetryAfterLostResponse_RecognisesItsOwnSubmitted()
+    {
+        var (api, source) = await StartRegisteredServerAsync();
+        await using var _ = api;
+        using var __ = source;
+        var fake = api.AddScheduledFlowRun("f");
+        var run = await SingleRunAsync(source);
+        api.InjectFault(FakePrefectFault.LostResponse(), operation: "set_flow_run_states");
+
+        var claim = await source.MarkSubmittedAsync(run, CancellationToken.None);
+
+        Assert.Equal(FlowRunClaim.Claimed(3), claim);
+        Assert.Equal([502, 200], api.Requests.Where(r => r.Operation == "set_flow_run_states").Select(r => r.StatusCode));
+        Assert.Equal(api.Agents[0].Id, fake.AgentId);
+        Assert.Single(fake.States);
+    }
+
+    [Fact]
+    public async Task MarkSubmittedAsync_RetryWhenAnotherAgentWon_StillReportsTaken()
+    {
+        var (api, source) = await StartRegisteredServerAsync();
+        await using var _ = api;
+        using var __ = source;
+        var fake = api.AddScheduledFlowRun("f");
+        var run = await SingleRunAsync(source);
+        using var other = Source(Options(api));
+        await other.RegisterAgentAsync(Registration(), CancellationToken.None);
+        api.InjectFault(FakePrefectFault.ServerError(503), operation: "set_flow_run_states");
+
+        var mine = source.MarkSubmittedAsync(run, CancellationToken.None);
+        var theirs = await other.MarkSubmittedAsync(run, CancellationToken.None);
+        var claim = await mine;
+
+        // Whichever call the 503 hit retries; exactly one agent owns the run, and the backend agrees which.
+        Assert.NotEqual(theirs.IsClaimed, claim.IsClaimed);
+        Assert.Equal(claim.IsClaimed ? api.Agents[0].Id : api.Agents[1].Id, fake.AgentId);
+        Assert.Single(fake.States);
+    }
+
+    [Fact]
     public async Task MarkFailedAsync_UsesTheGivenVersion()
     {
         var (api, source) = await StartRegisteredServerAsync();
