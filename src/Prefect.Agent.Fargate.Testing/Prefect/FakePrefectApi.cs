@@ -18,7 +18,7 @@ namespace Prefect.Agent.Fargate.Testing.Prefect;
 /// <remarks>
 /// Answers follow Prefect's API gateway (Apollo Server): a query that fails to parse or validate, or whose variables do
 /// not coerce to the operation's types, gets HTTP 400 with <c>errors</c> (codes <c>GRAPHQL_PARSE_FAILED</c>,
-/// <c>GRAPHQL_VALIDATION_FAILED</c>); a failing field gets HTTP 200 with <c>data.&lt;field&gt;: null</c> and an error
+/// <c>GRAPHQL_VALIDATION_FAILED</c>, and <c>BAD_USER_INPUT</c> for variables); a failing field gets HTTP 200 with <c>data.&lt;field&gt;: null</c> and an error
 /// whose <c>path</c> is the field; a refused credential gets HTTP 200 with an <c>UNAUTHENTICATED</c> error, as Prefect
 /// Cloud. (Apollo Server answers 4xx when an operation is not valid GraphQL and 200 once it executes,
 /// apollographql/apollo-server#6278; Apollo Server 2, which Prefect Server's gateway ran, also answers 400 when the

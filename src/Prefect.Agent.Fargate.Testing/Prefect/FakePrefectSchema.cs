@@ -98,7 +98,7 @@ internal sealed class FakePrefectSchema
         }).ConfigureAwait(false);
         if (!result.IsValid)
         {
-            return (document, operations[0], result.Errors.Select(e => ("GRAPHQL_VALIDATION_FAILED", (e.Code ?? "INVALID") + ": " + e.Message)).ToList());
+            return (document, operations[0], result.Errors.Select(e => (e.Code == "INVALID_VALUE" ? "BAD_USER_INPUT" : "GRAPHQL_VALIDATION_FAILED", (e.Code ?? "INVALID") + ": " + e.Message)).ToList());
         }
 
         return (document, operations[0], []);

@@ -46,6 +46,29 @@ public sealed class FakePrefectApiTests
         Assert.Contains("tenant_id", body["errors"]!.ToJsonString(), StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("register_agent", "{\"input\": {\"name\": \"a\", \"labels\": []}}", "$input.type")]
+    [InlineData("set_task_run_states", "{\"input\": {\"states\": [{\"state\": {}, \"version\": 1}]}}", "$input.states[0].task_run_id")]
+    [InlineData("set_flow_run_states", "{\"input\": {\"states\": [{\"flow_run_id\": \"8c1b2f9e-1f7e-4a55-9d43-4f1a86b2a111\", \"version\": 1}]}}", "$input.states[0].state")]
+    [InlineData("write_run_logs", "{\"input\": {\"logs\": [{\"name\": \"a\", \"message\": \"m\", \"level\": \"INFO\"}]}}", "$input.logs[0].flow_run_id")]
+    [InlineData("write_run_logs", "{\"input\": {\"logs\": [{\"flow_run_id\": \"8c1b2f9e-1f7e-4a55-9d43-4f1a86b2a111\", \"level\": \"VERBOSE\"}]}}", "$input.logs[0].level")]
+    [InlineData("get_runs_in_queue", "{\"input\": {\"tenant_id\": \"8c1b2f9e-1f7e-4a55-9d43-4f1a86b2a111\", \"before\": \"yesterday\"}}", "$input.before")]
+    public async Task Post_InvalidMutationInput_IsRejectedNamingTheField(string field, string variables, string badField)
+    {
+        await using var api = await FakePrefectApi.StartAsync();
+        var inputType = field + "_input";
+        var query = "mutation($input: " + inputType + "!) {\n    " + field + "(input: $input) {\n        __typename\n    }\n}";
+
+        var (status, body) = await PostAsync(api, query, variables);
+
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        var error = Assert.Single(body["errors"]!.AsArray())!;
+        Assert.Contains("Variable '" + badField + "' is invalid", error["message"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Equal("BAD_USER_INPUT", error["extensions"]!["code"]!.GetValue<string>());
+        Assert.Empty(api.Agents);
+        Assert.Empty(api.Logs);
+    }
+
     [Fact]
     public async Task Post_InvalidUuidLiteral_IsRejected()
     {
