@@ -27,6 +27,9 @@ internal sealed class PrefectLogBatcher : IAsyncDisposable
     private readonly Task loop;
     private DateTimeOffset? lastFlush;
 
+    /// <summary>Gets how long disposing waits for queued lines to be written.</summary>
+    public static TimeSpan DrainTimeout { get; } = TimeSpan.FromSeconds(10);
+
     /// <summary>Initializes a new instance of the <see cref="PrefectLogBatcher"/> class.</summary>
     /// <param name="send">Sends one batch (the <c>logs</c> array of <c>write_run_logs_input</c>).</param>
     /// <param name="settings">The interval and batch size.</param>
@@ -56,7 +59,7 @@ internal sealed class PrefectLogBatcher : IAsyncDisposable
         return entry.Completion.Task.WaitAsync(cancellationToken);
     }
 
-    /// <summary>Sends what is queued, then stops.</summary>
+    /// <summary>Sends what is queued (for at most <see cref="DrainTimeout"/>), then stops.</summary>
     /// <returns>A task that completes when stopped.</returns>
     public async ValueTask DisposeAsync()
     {
@@ -65,12 +68,12 @@ internal sealed class PrefectLogBatcher : IAsyncDisposable
         {
             // The loop is this object's own task, started in the constructor.
 #pragma warning disable VSTHRD003
-            await loop.ConfigureAwait(false);
+            await loop.WaitAsync(DrainTimeout, timeProvider).ConfigureAwait(false);
 #pragma warning restore VSTHRD003
         }
-        finally
+        catch (TimeoutException)
         {
-            stopping.Dispose();
+            Abort();
         }
     }
 

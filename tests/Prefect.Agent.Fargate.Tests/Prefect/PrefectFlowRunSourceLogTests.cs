@@ -68,6 +68,23 @@ public sealed class PrefectFlowRunSourceLogTests
     }
 
     [Fact]
+    public async Task DisposeAsync_WritesQueuedLinesFirst()
+    {
+        var settings = FastSettings();
+        settings.LogFlushInterval = TimeSpan.FromMilliseconds(300);
+        var (api, source) = await StartRegisteredServerAsync(settings: settings);
+        await using var _ = api;
+        var run = api.AddScheduledFlowRun("f");
+        await source.WriteLogAsync(Log(run.Id, "first"), CancellationToken.None);
+        var queued = source.WriteLogAsync(Log(run.Id, "queued"), CancellationToken.None);
+
+        await source.DisposeAsync();
+
+        await queued;
+        Assert.Equal(["first", "queued"], api.Logs.Select(l => l.Message));
+    }
+
+    [Fact]
     public async Task WriteLogAsync_AfterDispose_Throws()
     {
         var (api, source) = await StartRegisteredServerAsync();
