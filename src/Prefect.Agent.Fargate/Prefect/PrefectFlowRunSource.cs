@@ -1,27 +1,329 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
 using Microsoft.Extensions.Logging;
 
 namespace Prefect.Agent.Fargate.Prefect;
 
-/// <summary>The default <see cref="IFlowRunSource"/>: Prefect Server or Cloud over GraphQL. Placeholder: the Prefect work fills it.</summary>
-internal sealed class PrefectFlowRunSource : IFlowRunSource, IDisposable
+/// <summary>
+/// The default <see cref="IFlowRunSource"/>: Prefect Server or Cloud over GraphQL, sending the same operations as
+/// Prefect 0.15's agent (see <c>PrefectQueries</c>), with retries, typed errors and batched log writes.
+/// </summary>
+internal sealed class PrefectFlowRunSource : IFlowRunSource, IDisposable, IAsyncDisposable
 {
+    /// <summary>The most ids Prefect Server's <c>get_runs_in_queue</c> returns (<c>queued_runs_returned_limit</c>).</summary>
+    public const int ServerPageSize = 25;
+
+    private readonly PrefectGraphQLClient client;
+    private readonly PrefectBackend backend;
+    private readonly TimeProvider timeProvider;
+    private readonly ILogger logger;
+    private readonly PrefectLogBatcher logs;
+
+    private PrefectFlowRunSource(PrefectGraphQLClient client, PrefectBackend backend, PrefectClientSettings settings, TimeProvider timeProvider, ILogger logger)
+    {
+        this.client = client;
+        this.backend = backend;
+        this.timeProvider = timeProvider;
+        this.logger = logger;
+        logs = new PrefectLogBatcher(SendLogsAsync, settings, timeProvider, logger);
+    }
+
+    /// <summary>Gets the client (tests read its headers state).</summary>
+    internal PrefectGraphQLClient Client => client;
+
     /// <summary>Creates the source.</summary>
     /// <param name="options">The agent's resolved options (API URL, backend, key, tenant, token, timeout).</param>
     /// <param name="httpClient">The HTTP client; <see langword="null"/>: one of its own.</param>
     /// <returns>The source.</returns>
-    public static PrefectFlowRunSource Create(AgentOptions options, HttpClient? httpClient = null) => throw new NotImplementedException();
+    public static PrefectFlowRunSource Create(AgentOptions options, HttpClient? httpClient = null) =>
+        Create(options, httpClient, new PrefectClientSettings { RequestTimeout = options.ApiRequestTimeout });
 
-    public Task<AgentRegistration> RegisterAgentAsync(AgentRegistrationRequest request, CancellationToken cancellationToken) => throw new NotImplementedException();
+    /// <summary>Creates the source with explicit client settings.</summary>
+    /// <param name="options">The agent's resolved options.</param>
+    /// <param name="httpClient">The HTTP client; <see langword="null"/>: one of its own.</param>
+    /// <param name="settings">Timeouts, retries and log batching.</param>
+    /// <returns>The source.</returns>
+    internal static PrefectFlowRunSource Create(AgentOptions options, HttpClient? httpClient, PrefectClientSettings settings)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var backend = options.Backend ?? PrefectBackend.Cloud;
+        var apiUrl = options.ApiUrl ?? new Uri(backend == PrefectBackend.Server ? "http://localhost:4200" : "https://api.prefect.io");
+        var logger = options.LoggerFactory.CreateLogger("Prefect.Agent.Fargate.Prefect");
+        var client = new PrefectGraphQLClient(apiUrl, new PrefectCredentials(options.ApiKey, options.AgentToken), options.TenantId, httpClient, settings, options.TimeProvider, logger);
+        return new PrefectFlowRunSource(client, backend, settings, options.TimeProvider, logger);
+    }
 
-    public Task<FlowRunPage> GetReadyFlowRunsAsync(FlowRunQuery query, CancellationToken cancellationToken) => throw new NotImplementedException();
+    /// <inheritdoc/>
+    public async Task<AgentRegistration> RegisterAgentAsync(AgentRegistrationRequest request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var credentials = client.Credentials;
+        if (backend == PrefectBackend.Cloud && credentials.ApiKey is null)
+        {
+            await VerifyRunnerTokenAsync(cancellationToken).ConfigureAwait(false);
+        }
 
-    public Task<FlowRunClaim> MarkSubmittedAsync(FlowRun run, CancellationToken cancellationToken) => throw new NotImplementedException();
+        if (request.AgentConfigId is { Length: > 0 } configId)
+        {
+            logger.RegisteringAgentWithConfig(configId);
+        }
+        else
+        {
+            logger.RegisteringAgent();
+        }
 
-    public Task MarkFailedAsync(FlowRun run, int version, string message, CancellationToken cancellationToken) => throw new NotImplementedException();
+        await ResolveTenantAsync(cancellationToken).ConfigureAwait(false);
+        var labels = new JsonArray();
+        foreach (var label in request.Labels)
+        {
+            labels.Add((JsonNode?)label);
+        }
 
-    public Task WriteLogAsync(FlowRunLog log, CancellationToken cancellationToken) => throw new NotImplementedException();
+        var input = new JsonObject
+        {
+            ["type"] = request.AgentType,
+            ["name"] = request.Name,
+            ["labels"] = labels,
+            ["tenant_id"] = client.TenantId,
+            ["agent_config_id"] = string.IsNullOrEmpty(request.AgentConfigId) ? null : request.AgentConfigId,
+        };
+        var data = await client.ExecuteAsync("register_agent", PrefectQueries.RegisterAgent, new JsonObject { ["input"] = input }, cancellationToken).ConfigureAwait(false);
+        var agentId = GetString(data["register_agent"]?["id"]);
+        if (string.IsNullOrEmpty(agentId))
+        {
+            throw new PrefectApiException("Error registering agent: the Prefect API returned no agent id for 'register_agent'.");
+        }
 
+        logger.RegistrationSuccessful();
+        logger.AssignedAgentId(agentId);
+        JsonNode? settings = null;
+        if (!string.IsNullOrEmpty(request.AgentConfigId))
+        {
+            var config = await client.ExecuteAsync("agent_config", PrefectQueries.AgentConfig(request.AgentConfigId), null, cancellationToken).ConfigureAwait(false);
+            settings = (config["agent_config"] as JsonArray) is { Count: > 0 } configs ? configs[0]?["settings"]?.DeepClone() : null;
+        }
+
+        client.AgentId = agentId;
+        logger.SendingTestQuery(client.ApiUrl.ToString());
+        await client.ExecuteAsync("hello", PrefectQueries.Hello, null, cancellationToken).ConfigureAwait(false);
+        return new AgentRegistration { AgentId = agentId, TenantId = client.TenantId, AgentConfigSettings = settings };
+    }
+
+    /// <inheritdoc/>
+    public async Task<FlowRunPage> GetReadyFlowRunsAsync(FlowRunQuery query, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        var labels = new JsonArray();
+        foreach (var label in query.Labels)
+        {
+            labels.Add((JsonNode?)label);
+        }
+
+        var input = new JsonObject
+        {
+            ["before"] = PrefectTime.Format(timeProvider.GetUtcNow().AddSeconds(10)),
+            ["labels"] = labels,
+            ["tenant_id"] = client.TenantId,
+        };
+        var data = await client.ExecuteAsync("get_runs_in_queue", PrefectQueries.GetRunsInQueue, new JsonObject { ["input"] = input }, cancellationToken).ConfigureAwait(false);
+        var returned = (data["get_runs_in_queue"]?["flow_run_ids"] as JsonArray ?? []).Select(GetString).OfType<string>().Distinct(StringComparer.Ordinal).ToList();
+        var exclude = query.Exclude as ISet<string> ?? new HashSet<string>(query.Exclude, StringComparer.Ordinal);
+        var ready = returned.Where(id => !exclude.Contains(id)).ToList();
+        var skipped = returned.Count - ready.Count;
+        var alreadySubmitting = skipped > 0 ? $" ({skipped} already being submitted: [{string.Join(", ", returned.Where(exclude.Contains))}])" : string.Empty;
+        var take = ready.Take(Math.Max(0, query.MaxRuns)).ToList();
+        var mayHaveMore = ready.Count > take.Count || returned.Count >= ServerPageSize;
+        if (take.Count == 0)
+        {
+            logger.NoReadyFlowRuns(alreadySubmitting);
+            return new FlowRunPage { Runs = [], MayHaveMore = mayHaveMore };
+        }
+
+        logger.FoundReadyFlowRuns(take.Count, string.Join(", ", take), alreadySubmitting);
+        logger.RetrievingMetadata(take.Count);
+        var now = timeProvider.GetUtcNow();
+        var metadata = await client.ExecuteAsync("flow_run", PrefectQueries.FlowRunMetadata(take, PrefectTime.Format(now.AddSeconds(-3))), null, cancellationToken).ConfigureAwait(false);
+        var nowText = PrefectTime.Format(now);
+        var runs = (metadata["flow_run"] as JsonArray ?? [])
+            .OfType<JsonObject>()
+            .Select(PrefectFlowRunReader.Read)
+            .OrderBy(run => GetString(run.SerializedState?["start_time"]) ?? nowText, StringComparer.Ordinal)
+            .ToList();
+        return new FlowRunPage { Runs = runs, MayHaveMore = mayHaveMore };
+    }
+
+    /// <inheritdoc/>
+    public async Task<FlowRunClaim> MarkSubmittedAsync(FlowRun run, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(run);
+        var version = run.Version;
+        try
+        {
+            if (PrefectStates.IsScheduled(run.SerializedState))
+            {
+                logger.UpdatingFlowRunState(run.Id, run.State ?? "Scheduled");
+                var stats = new PrefectCallStats();
+                try
+                {
+                    await SetFlowRunStateAsync(run.Id, version, PrefectStates.Submitted("Submitted for execution", run.SerializedState), stats, cancellationToken).ConfigureAwait(false);
+                }
+                catch (PrefectApiException ex) when (IsVersionLockConflict(ex) && stats.Attempts > 1)
+                {
+                    // A retried call may have been applied by an attempt whose answer was lost: the lock then refuses our
+                    // own retry. The run is ours if the backend shows it Submitted by this agent at the next version.
+                    if (!await IsSubmittedByUsAsync(run, cancellationToken).ConfigureAwait(false))
+                    {
+                        throw;
+                    }
+                }
+
+                // Prefect Server inserts the new state with version + 1 and a trigger copies it to the flow run
+                // (api/states.py: version=(flow_run.version or 0) + 1; migration "update_flow_run_with_latest_state").
+                version++;
+            }
+
+            // One call for all of the run's scheduled task runs (the input takes a list); the original sent one each.
+            var taskStates = new JsonArray();
+            foreach (var taskRun in run.TaskRuns.Where(t => PrefectStates.IsScheduled(t.SerializedState)))
+            {
+                taskStates.Add((JsonNode)new JsonObject
+                {
+                    ["state"] = PrefectStates.Submitted("Submitted for execution.", taskRun.SerializedState),
+                    ["task_run_id"] = taskRun.Id,
+                    ["version"] = taskRun.Version,
+                });
+            }
+
+            if (taskStates.Count > 0)
+            {
+                var count = taskStates.Count;
+                await client.ExecuteAsync("set_task_run_states", PrefectQueries.SetTaskRunStates, new JsonObject { ["input"] = new JsonObject { ["states"] = taskStates } }, cancellationToken).ConfigureAwait(false);
+                logger.UpdatedTaskRunStates(count, run.Id);
+            }
+
+            return FlowRunClaim.Claimed(version);
+        }
+        catch (PrefectApiException ex) when (IsVersionLockConflict(ex))
+        {
+            logger.FlowRunTakenByAnotherAgent(ex.Errors.Count > 0 ? ex.Errors[0].Message : ex.Message);
+            return FlowRunClaim.TakenByAnotherAgent();
+        }
+    }
+
+    /// <inheritdoc/>
+    public Task MarkFailedAsync(FlowRun run, int version, string message, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(run);
+        ArgumentNullException.ThrowIfNull(message);
+        logger.UpdatingFlowRunStateToFailed(run.Id);
+        return SetFlowRunStateAsync(run.Id, version, PrefectStates.Failed(message), null, cancellationToken);
+    }
+
+    /// <inheritdoc/>
+    public Task WriteLogAsync(FlowRunLog log, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(log);
+        return string.IsNullOrEmpty(log.FlowRunId) ? Task.CompletedTask : logs.WriteAsync(log, cancellationToken);
+    }
+
+    /// <inheritdoc/>
     public void Dispose()
     {
+        logs.Abort();
+        client.Dispose();
+    }
+
+    /// <inheritdoc/>
+    public async ValueTask DisposeAsync()
+    {
+        await logs.DisposeAsync().ConfigureAwait(false);
+        client.Dispose();
+    }
+
+    private static string? GetString(JsonNode? node) =>
+        node is JsonValue value && value.GetValueKind() == JsonValueKind.String ? value.GetValue<string>() : node?.ToJsonString();
+
+    /// <summary>Cloud's version-lock code, or Server's "State update failed" (version locking raises it there), as the original.</summary>
+    private static bool IsVersionLockConflict(PrefectApiException ex) =>
+        ex.Code == "VERSION_LOCKING_ERROR" || ex.Errors.Any(e => e.Message.Contains("State update failed", StringComparison.Ordinal));
+
+    private async Task SetFlowRunStateAsync(string flowRunId, int version, JsonObject state, PrefectCallStats? stats, CancellationToken cancellationToken)
+    {
+        var states = new JsonArray(new JsonObject { ["state"] = state, ["flow_run_id"] = flowRunId, ["version"] = version });
+        await client.ExecuteAsync("set_flow_run_states", PrefectQueries.SetFlowRunStates, new JsonObject { ["input"] = new JsonObject { ["states"] = states } }, stats, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<bool> IsSubmittedByUsAsync(FlowRun run, CancellationToken cancellationToken)
+    {
+        if (client.AgentId is null)
+        {
+            return false;
+        }
+
+        var data = await client.ExecuteAsync("flow_run", PrefectQueries.FlowRunOwner(run.Id), null, cancellationToken).ConfigureAwait(false);
+        return (data["flow_run"] as JsonArray) is { Count: 1 } found
+            && GetString(found[0]?["state"]) == "Submitted"
+            && string.Equals(GetString(found[0]?["agent_id"]), client.AgentId, StringComparison.OrdinalIgnoreCase)
+            && found[0]?["version"] is JsonValue v && v.TryGetValue<int>(out var current) && current == run.Version + 1;
+    }
+
+    private async Task SendLogsAsync(JsonArray entries, CancellationToken cancellationToken)
+    {
+        var data = await client.ExecuteAsync("write_run_logs", PrefectQueries.WriteRunLogs, new JsonObject { ["input"] = new JsonObject { ["logs"] = entries } }, cancellationToken).ConfigureAwait(false);
+        if (data["write_run_logs"]?["success"] is not JsonValue success || !success.TryGetValue<bool>(out var ok) || !ok)
+        {
+            throw new PrefectApiException("Writing logs failed: the Prefect API answered 'write_run_logs' without success.");
+        }
+    }
+
+    private async Task VerifyRunnerTokenAsync(CancellationToken cancellationToken)
+    {
+        logger.VerifyingCloudAuthentication();
+        var credentials = client.Credentials;
+        if (credentials.AgentToken is null)
+        {
+            logger.AuthenticationFailed();
+            throw new PrefectAuthenticationException(
+                "No agent API token provided: Prefect Cloud needs an API key (AgentOptions.ApiKey, PREFECT__CLOUD__API_KEY or --key) or a RUNNER agent token (AgentOptions.AgentToken, PREFECT__CLOUD__AGENT__AUTH_TOKEN or --token).");
+        }
+
+        try
+        {
+            var data = await client.ExecuteAsync("auth_info", PrefectQueries.AuthInfoScope, null, cancellationToken).ConfigureAwait(false);
+            var scope = GetString(data["auth_info"]?["api_token_scope"]);
+            if (scope != "RUNNER")
+            {
+                throw credentials.Refused(client.ApiUrl, $"the token does not have a RUNNER scope (its scope is {scope ?? "unknown"})");
+            }
+        }
+        catch (PrefectAuthenticationException)
+        {
+            logger.AuthenticationFailed();
+            throw;
+        }
+    }
+
+    private async Task ResolveTenantAsync(CancellationToken cancellationToken)
+    {
+        if (client.TenantId is not null)
+        {
+            return;
+        }
+
+        if (backend == PrefectBackend.Server)
+        {
+            var data = await client.ExecuteAsync("tenant", PrefectQueries.ServerTenant, null, cancellationToken).ConfigureAwait(false);
+            client.TenantId = (data["tenant"] as JsonArray) is { Count: > 0 } tenants ? GetString(tenants[0]?["id"]) : null;
+        }
+        else if (client.Credentials.ApiKey is not null)
+        {
+            var data = await client.ExecuteAsync("auth_info", PrefectQueries.AuthInfoTenant, null, cancellationToken).ConfigureAwait(false);
+            client.TenantId = GetString(data["auth_info"]?["tenant_id"]);
+        }
+
+        if (client.TenantId is { } tenantId)
+        {
+            logger.ResolvedTenant(tenantId);
+        }
     }
 }

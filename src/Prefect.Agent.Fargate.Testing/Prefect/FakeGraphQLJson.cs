@@ -1,0 +1,186 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using GraphQLParser.AST;
+
+namespace Prefect.Agent.Fargate.Testing.Prefect;
+
+/// <summary>
+/// The fake's small executor pieces: GraphQL argument values as JSON, Hasura <c>*_bool_exp</c> filters over JSON rows,
+/// and projection of a full JSON row onto a selection set (so the answer holds exactly the fields asked for).
+/// </summary>
+internal static class FakeGraphQLJson
+{
+    private static readonly HashSet<string> ComparisonOperators = new(StringComparer.Ordinal)
+    {
+        "_eq", "_neq", "_in", "_nin", "_lt", "_lte", "_gt", "_gte", "_is_null", "_like",
+    };
+
+    public static string NameOf(GraphQLName name) => new(name.Value.Span);
+
+    /// <summary>The arguments of a field as a JSON object, variables substituted.</summary>
+    public static JsonObject Arguments(GraphQLField field, JsonObject variables)
+    {
+        var result = new JsonObject();
+        foreach (var argument in field.Arguments?.Items ?? [])
+        {
+            result[NameOf(argument.Name)] = ToJson(argument.Value, variables);
+        }
+
+        return result;
+    }
+
+    public static JsonNode? ToJson(GraphQLValue value, JsonObject variables) => value switch
+    {
+        GraphQLVariable v => variables[NameOf(v.Name)]?.DeepClone(),
+        GraphQLNullValue => null,
+        GraphQLStringValue s => JsonValue.Create(new string(s.Value.Span)),
+        GraphQLIntValue i => JsonValue.Create(long.Parse(i.Value.Span, CultureInfo.InvariantCulture)),
+        GraphQLFloatValue f => JsonValue.Create(double.Parse(f.Value.Span, CultureInfo.InvariantCulture)),
+        GraphQLBooleanValue b => JsonValue.Create(b.BoolValue),
+        GraphQLEnumValue e => JsonValue.Create(NameOf(e.Name)),
+        GraphQLListValue l => new JsonArray((l.Values ?? []).Select(v => ToJson(v, variables)).ToArray()),
+        GraphQLObjectValue o => new JsonObject((o.Fields ?? []).Select(f => KeyValuePair.Create(NameOf(f.Name), ToJson(f.Value, variables)))),
+        _ => null,
+    };
+
+    /// <summary>Whether a row matches a Hasura boolean expression.</summary>
+    public static bool Matches(JsonObject row, JsonObject? expression)
+    {
+        if (expression is null)
+        {
+            return true;
+        }
+
+        foreach (var (key, condition) in expression)
+        {
+            var ok = key switch
+            {
+                "_and" => condition is JsonArray all && all.OfType<JsonObject>().All(e => Matches(row, e)),
+                "_or" => condition is JsonArray any && any.OfType<JsonObject>().Any(e => Matches(row, e)),
+                "_not" => !Matches(row, condition as JsonObject),
+                _ => MatchesColumn(row[key], condition as JsonObject),
+            };
+            if (!ok)
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>Projects a value onto a selection set, filtering array fields that have a <c>where</c> argument.</summary>
+    public static JsonNode? Project(JsonNode? value, GraphQLSelectionSet? selection, JsonObject variables)
+    {
+        if (value is null || selection is null)
+        {
+            return value?.DeepClone();
+        }
+
+        if (value is JsonArray array)
+        {
+            return new JsonArray(array.Select(item => Project(item, selection, variables)).ToArray());
+        }
+
+        if (value is not JsonObject row)
+        {
+            return value.DeepClone();
+        }
+
+        var result = new JsonObject();
+        foreach (var field in selection.Selections.OfType<GraphQLField>())
+        {
+            var name = NameOf(field.Name);
+            var key = field.Alias is { } alias ? NameOf(alias.Name) : name;
+            if (name == "__typename")
+            {
+                continue;
+            }
+
+            var child = row[name];
+            if (child is JsonArray items && Arguments(field, variables)["where"] is JsonObject where)
+            {
+                child = new JsonArray(items.OfType<JsonObject>().Where(item => Matches(item, where)).Select(item => (JsonNode?)item.DeepClone()).ToArray());
+            }
+
+            result[key] = Project(child, field.SelectionSet, variables);
+        }
+
+        return result;
+    }
+
+    private static bool MatchesColumn(JsonNode? value, JsonObject? condition)
+    {
+        if (condition is null)
+        {
+            return true;
+        }
+
+        var isComparison = condition.Any(p => ComparisonOperators.Contains(p.Key));
+        if (!isComparison)
+        {
+            return value switch
+            {
+                JsonArray rows => rows.OfType<JsonObject>().Any(r => Matches(r, condition)),
+                JsonObject row => Matches(row, condition),
+                _ => false,
+            };
+        }
+
+        foreach (var (op, operand) in condition)
+        {
+            var ok = op switch
+            {
+                "_eq" => Compare(value, operand) == 0,
+                "_neq" => Compare(value, operand) != 0,
+                "_in" => operand is JsonArray list && list.Any(o => Compare(value, o) == 0),
+                "_nin" => operand is JsonArray list && !list.Any(o => Compare(value, o) == 0),
+                "_lt" => value is not null && Compare(value, operand) < 0,
+                "_lte" => value is not null && Compare(value, operand) <= 0,
+                "_gt" => value is not null && Compare(value, operand) > 0,
+                "_gte" => value is not null && Compare(value, operand) >= 0,
+                "_is_null" => (value is null) == (operand is JsonValue b && b.GetValue<bool>()),
+                _ => true,
+            };
+            if (!ok)
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private static int Compare(JsonNode? left, JsonNode? right)
+    {
+        if (left is null || right is null)
+        {
+            return left is null && right is null ? 0 : left is null ? -1 : 1;
+        }
+
+        if (left is JsonValue l && right is JsonValue r)
+        {
+            if (l.GetValueKind() == JsonValueKind.Number && r.GetValueKind() == JsonValueKind.Number)
+            {
+                return l.GetValue<double>().CompareTo(r.GetValue<double>());
+            }
+
+            var a = FakeStates.Text(l) ?? l.ToJsonString();
+            var b = FakeStates.Text(r) ?? r.ToJsonString();
+            if (Guid.TryParse(a, out var ga) && Guid.TryParse(b, out var gb))
+            {
+                return ga.CompareTo(gb);
+            }
+
+            if (a.Length >= 10 && b.Length >= 10 && a[4] == '-' && b[4] == '-' && FakeStates.ParseTime(a) is { } ta && FakeStates.ParseTime(b) is { } tb)
+            {
+                return ta.CompareTo(tb);
+            }
+
+            return string.CompareOrdinal(a, b);
+        }
+
+        return string.CompareOrdinal(left.ToJsonString(), right.ToJsonString());
+    }
+}

@@ -1,0 +1,134 @@
+using System.Net;
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace Prefect.Agent.Fargate.Testing.Prefect;
+
+/// <summary>
+/// A local fake of the Prefect 1.x GraphQL API (Server or Cloud) on 127.0.0.1 and a free port. It validates every
+/// operation and its <c>variables</c> against Prefect Server's own SDL (plus Hasura and Cloud subsets) before answering
+/// from in-memory state, enforces the flow-run version lock, and records every request. Thread-safe.
+/// </summary>
+/// <remarks>
+/// Answers follow Prefect's API gateway (Apollo Server): a query that fails to parse or validate, or whose variables do
+/// not coerce to the operation's types, gets HTTP 400 with <c>errors</c> (codes <c>GRAPHQL_PARSE_FAILED</c>,
+/// <c>GRAPHQL_VALIDATION_FAILED</c>, and <c>BAD_USER_INPUT</c> for variables); a failing field gets HTTP 200 with <c>data.&lt;field&gt;: null</c> and an error
+/// whose <c>path</c> is the field; a refused credential gets HTTP 200 with an <c>UNAUTHENTICATED</c> error, as Prefect
+/// Cloud. (Apollo Server answers 4xx when an operation is not valid GraphQL and 200 once it executes,
+/// apollographql/apollo-server#6278; Apollo Server 2, which Prefect Server's gateway ran, also answers 400 when the
+/// variables do not coerce. Prefect 0.15's client turns any 400 into a <c>ClientError</c>.)
+/// </remarks>
+public sealed class FakePrefectApi : IAsyncDisposable
+{
+    private readonly WebApplication app;
+    private readonly FakePrefectStore store;
+    private readonly FakePrefectRequestHandler handler;
+
+    private FakePrefectApi(WebApplication app, FakePrefectStore store, FakePrefectRequestHandler handler, FakePrefectApiOptions options)
+    {
+        this.app = app;
+        this.store = store;
+        this.handler = handler;
+        Options = options;
+        Url = new Uri("http://127.0.0.1/");
+    }
+
+    /// <summary>Gets the URL to give the agent as its Prefect API (<c>http://127.0.0.1:&lt;port&gt;/</c>).</summary>
+    public Uri Url { get; private set; }
+
+    /// <summary>Gets the options the fake runs with.</summary>
+    public FakePrefectApiOptions Options { get; }
+
+    /// <summary>Gets the tenant id.</summary>
+    public string TenantId => Options.TenantId;
+
+    /// <summary>Gets the flow runs, in the order added.</summary>
+    public IReadOnlyList<FakeFlowRun> FlowRuns => store.Runs;
+
+    /// <summary>Gets the agents registered.</summary>
+    public IReadOnlyList<FakeAgent> Agents => store.Agents;
+
+    /// <summary>Gets the log entries written, in order.</summary>
+    public IReadOnlyList<FakeLogEntry> Logs => store.Logs;
+
+    /// <summary>Gets the requests received, in order.</summary>
+    public IReadOnlyList<FakePrefectRequest> Requests => handler.Requests;
+
+    /// <summary>Gets or sets a delay applied to every response.</summary>
+    /// <value>The default value is <see cref="TimeSpan.Zero"/>.</value>
+    public TimeSpan ResponseDelay
+    {
+        get => handler.ResponseDelay;
+        set => handler.ResponseDelay = value;
+    }
+
+    /// <summary>Starts a fake on 127.0.0.1 and a free port.</summary>
+    /// <param name="options">The options; <see langword="null"/>: a Prefect Server with a random tenant.</param>
+    /// <param name="cancellationToken">Cancels the start.</param>
+    /// <returns>The started fake.</returns>
+    public static async Task<FakePrefectApi> StartAsync(FakePrefectApiOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        options ??= new FakePrefectApiOptions();
+        var store = new FakePrefectStore(options);
+        var handler = new FakePrefectRequestHandler(options, store, FakePrefectSchema.Create(options.Mode != FakePrefectBackendMode.Server));
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.WebHost.UseKestrel(k => k.Listen(IPAddress.Loopback, 0));
+        var app = builder.Build();
+        app.Run(handler.HandleAsync);
+        var api = new FakePrefectApi(app, store, handler, options);
+        await app.StartAsync(cancellationToken).ConfigureAwait(false);
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        api.Url = new Uri(address.EndsWith('/') ? address : address + "/");
+        return api;
+    }
+
+    /// <summary>Adds a flow run.</summary>
+    /// <param name="run">What to add.</param>
+    /// <returns>The run.</returns>
+    public FakeFlowRun AddFlowRun(FakeFlowRunOptions run) => store.AddFlowRun(run);
+
+    /// <summary>Adds a Scheduled flow run.</summary>
+    /// <param name="flowName">The flow name.</param>
+    /// <param name="startTime">The scheduled start; <see langword="null"/>: one second ago.</param>
+    /// <param name="labels">The run labels.</param>
+    /// <param name="image">The image, in the run config.</param>
+    /// <returns>The run.</returns>
+    public FakeFlowRun AddScheduledFlowRun(string flowName, DateTimeOffset? startTime = null, IEnumerable<string>? labels = null, string? image = null) =>
+        store.AddFlowRun(new FakeFlowRunOptions { FlowName = flowName, StartTime = startTime, Labels = labels?.ToList() ?? [], Image = image });
+
+    /// <summary>Adds an agent configuration (for <c>agent_config_id</c>).</summary>
+    /// <param name="settings">Its settings.</param>
+    /// <returns>Its id.</returns>
+    public string AddAgentConfig(JsonNode? settings) => store.AddAgentConfig(settings);
+
+    /// <summary>Gets a flow run by id.</summary>
+    /// <param name="id">The id.</param>
+    /// <returns>The run, or <see langword="null"/>.</returns>
+    public FakeFlowRun? GetFlowRun(string id) => store.Runs.FirstOrDefault(r => r.Id == id);
+
+    /// <summary>Counts the requests of an operation (their top-level field, e.g. <c>set_flow_run_states</c>).</summary>
+    /// <param name="operation">The operation.</param>
+    /// <returns>The count.</returns>
+    public int CountRequests(string operation) => handler.Requests.Count(r => r.Operation == operation);
+
+    /// <summary>Answers the next <paramref name="count"/> requests (of <paramref name="operation"/>, or any) with a fault.</summary>
+    /// <param name="fault">The fault.</param>
+    /// <param name="count">How many requests.</param>
+    /// <param name="operation">Only requests of this top-level field; <see langword="null"/>: any.</param>
+    public void InjectFault(FakePrefectFault fault, int count = 1, string? operation = null) => handler.InjectFault(fault, count, operation);
+
+    /// <summary>Stops the server.</summary>
+    /// <returns>A task that completes when stopped.</returns>
+    public async ValueTask DisposeAsync()
+    {
+        await app.StopAsync().ConfigureAwait(false);
+        await app.DisposeAsync().ConfigureAwait(false);
+    }
+}

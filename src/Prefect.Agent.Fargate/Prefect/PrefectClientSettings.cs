@@ -1,0 +1,26 @@
+namespace Prefect.Agent.Fargate.Prefect;
+
+/// <summary>Timeouts, retries and log batching of the Prefect client (internal knobs; tests shorten them).</summary>
+internal sealed class PrefectClientSettings
+{
+    /// <summary>Gets or sets the timeout of one attempt.</summary>
+    public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>Gets or sets how many times a failed request (429, 5xx, timeout, connection error) is retried.</summary>
+    public int MaxRetries { get; set; } = 5;
+
+    /// <summary>Gets or sets the first back-off delay (doubled each retry, with jitter).</summary>
+    public TimeSpan RetryBaseDelay { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>Gets or sets the longest back-off delay.</summary>
+    public TimeSpan RetryMaxDelay { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Gets or sets the longest wait a <c>Retry-After</c> header is honoured for.</summary>
+    public TimeSpan MaxRetryAfter { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>Gets or sets the shortest time between two <c>write_run_logs</c> calls (entries arriving meanwhile are batched).</summary>
+    public TimeSpan LogFlushInterval { get; set; } = TimeSpan.FromMilliseconds(250);
+
+    /// <summary>Gets or sets the most entries in one <c>write_run_logs</c> call.</summary>
+    public int LogBatchSize { get; set; } = 100;
+}
