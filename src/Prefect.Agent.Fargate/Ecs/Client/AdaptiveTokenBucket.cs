@@ -1,23 +1,19 @@
-using System.Threading.RateLimiting;
-
 namespace Prefect.Agent.Fargate.Ecs.Client;
 
 /// <summary>
-/// A <see cref="TokenBucketRateLimiter"/> whose refill is driven by a <see cref="TimeProvider"/> timer, and whose
-/// refill rate adapts to throttling: halved (at most once a second, down to a floor) when AWS throttles, then raised
-/// again by a tenth of the configured rate per second without throttling, up to the configured rate.
+/// A token bucket on a <see cref="TimeProvider"/> whose refill rate adapts to throttling: halved (at most once a
+/// second, down to a tenth of the configured rate) when AWS throttles, then raised again by a tenth of the configured
+/// rate per second without throttling, up to the configured rate (additive increase, multiplicative decrease, the
+/// simple counterpart of the AWS SDKs' adaptive retry mode).
 /// </summary>
 /// <remarks>
-/// The limiter's own auto-replenishment uses a system timer, which a <c>FakeTimeProvider</c> cannot drive, so it is
-/// off and this class replenishes on a <see cref="TimeProvider"/> timer. The adaptive part is hand-written because
-/// System.Threading.RateLimiting has no adaptive limiter and the SDKs' adaptive mode (CUBIC) is internal to their
-/// pipelines; the AIMD rule used here is the simple, documented counterpart.
+/// Hand-written rather than a <c>System.Threading.RateLimiting.TokenBucketRateLimiter</c>: that limiter refills from
+/// <c>Stopwatch</c> time even with <c>AutoReplenishment = false</c> (<c>TryReplenish</c> adds the fill rate times the
+/// real elapsed time, verified with version 10.0.0), so it cannot follow a <c>FakeTimeProvider</c>, and it has no
+/// adaptive rate. Tokens are computed lazily from the clock; waiters sleep on the <see cref="TimeProvider"/>.
 /// </remarks>
 internal sealed class AdaptiveTokenBucket : IDisposable
 {
-    /// <summary>The refill tick.</summary>
-    public static readonly TimeSpan Tick = TimeSpan.FromMilliseconds(100);
-
     /// <summary>The factor applied to the rate on throttling.</summary>
     public const double SlowDownFactor = 0.5;
 
@@ -27,21 +23,22 @@ internal sealed class AdaptiveTokenBucket : IDisposable
     /// <summary>The rate regained per second without throttling, as a fraction of the configured rate.</summary>
     public const double RecoveryPerSecond = 0.1;
 
+    private const double Epsilon = 1e-9;
     private static readonly TimeSpan SlowDownInterval = TimeSpan.FromSeconds(1);
 
-    private readonly TokenBucketRateLimiter limiter;
     private readonly TimeProvider timeProvider;
-    private readonly ITimer timer;
     private readonly object gate = new();
     private readonly double configuredRate;
     private double effectiveRate;
-    private double credit;
-    private DateTimeOffset lastSlowDown = DateTimeOffset.MinValue;
-    private DateTimeOffset lastThrottle = DateTimeOffset.MinValue;
+    private double tokens;
+    private DateTimeOffset lastRefill;
+    private DateTimeOffset? lastSlowDown;
+    private DateTimeOffset? lastThrottle;
 
     public AdaptiveTokenBucket(string name, TokenBucketOptions options, TimeProvider timeProvider)
     {
         ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(timeProvider);
         if (options.Burst < 1 || !(options.RatePerSecond > 0) || double.IsInfinity(options.RatePerSecond))
         {
             throw new ArgumentOutOfRangeException(
@@ -53,17 +50,9 @@ internal sealed class AdaptiveTokenBucket : IDisposable
         Burst = options.Burst;
         configuredRate = options.RatePerSecond;
         effectiveRate = configuredRate;
+        tokens = Burst;
         this.timeProvider = timeProvider;
-        limiter = new TokenBucketRateLimiter(new TokenBucketRateLimiterOptions
-        {
-            TokenLimit = options.Burst,
-            TokensPerPeriod = 1,
-            ReplenishmentPeriod = Tick,
-            AutoReplenishment = false,
-            QueueLimit = int.MaxValue,
-            QueueProcessingOrder = QueueProcessingOrder.OldestFirst,
-        });
-        timer = timeProvider.CreateTimer(_ => OnTick(), null, Tick, Tick);
+        lastRefill = timeProvider.GetUtcNow();
     }
 
     public string Name { get; }
@@ -79,34 +68,47 @@ internal sealed class AdaptiveTokenBucket : IDisposable
         {
             lock (gate)
             {
+                Refill();
                 return effectiveRate;
             }
         }
     }
 
-    public long AvailableTokens => limiter.GetStatistics()?.CurrentAvailablePermits ?? 0;
+    /// <summary>Gets the whole tokens available now.</summary>
+    public long AvailableTokens
+    {
+        get
+        {
+            lock (gate)
+            {
+                Refill();
+                return (long)Math.Floor(tokens + Epsilon);
+            }
+        }
+    }
 
-    /// <summary>Waits for <paramref name="tokens"/> tokens (clamped to the burst).</summary>
-    /// <param name="tokens">The tokens to take.</param>
+    /// <summary>Waits for <paramref name="count"/> tokens (clamped to the burst).</summary>
+    /// <param name="count">The tokens to take.</param>
     /// <param name="cancellationToken">Cancels the wait.</param>
     /// <returns>A task completing when the tokens are taken.</returns>
-    public async ValueTask AcquireAsync(int tokens, CancellationToken cancellationToken)
+    public async ValueTask AcquireAsync(int count, CancellationToken cancellationToken)
     {
-        using var lease = await limiter.AcquireAsync(Math.Clamp(tokens, 1, Burst), cancellationToken).ConfigureAwait(false);
-        if (!lease.IsAcquired)
+        while (true)
         {
-            throw new InvalidOperationException($"The ECS rate limiter '{Name}' refused a request.");
+            var wait = TryTake(count);
+            if (wait <= TimeSpan.Zero)
+            {
+                return;
+            }
+
+            await Task.Delay(wait, timeProvider, cancellationToken).ConfigureAwait(false);
         }
     }
 
     /// <summary>Takes tokens if available now, without waiting.</summary>
-    /// <param name="tokens">The tokens.</param>
+    /// <param name="count">The tokens.</param>
     /// <returns>Whether they were taken.</returns>
-    public bool TryAcquire(int tokens)
-    {
-        using var lease = limiter.AttemptAcquire(Math.Clamp(tokens, 1, Burst));
-        return lease.IsAcquired;
-    }
+    public bool TryAcquire(int count) => TryTake(count) <= TimeSpan.Zero;
 
     /// <summary>Slows the refill down after AWS throttled a call of this group.</summary>
     /// <returns>Whether the rate was lowered now (at most once a second).</returns>
@@ -114,9 +116,10 @@ internal sealed class AdaptiveTokenBucket : IDisposable
     {
         lock (gate)
         {
+            Refill();
             var now = timeProvider.GetUtcNow();
             lastThrottle = now;
-            if (now - lastSlowDown < SlowDownInterval)
+            if (lastSlowDown is { } last && now - last < SlowDownInterval)
             {
                 return false;
             }
@@ -129,29 +132,48 @@ internal sealed class AdaptiveTokenBucket : IDisposable
 
     public void Dispose()
     {
-        timer.Dispose();
-        limiter.Dispose();
+        // Nothing to release: no timer; kept disposable so that a timer-based refill can come back without API change.
     }
 
-    private void OnTick()
+    /// <summary>Takes the tokens, or tells how long until they may be there.</summary>
+    private TimeSpan TryTake(int count)
     {
-        int replenish;
+        var needed = Math.Clamp(count, 1, Burst);
         lock (gate)
         {
-            var seconds = Tick.TotalSeconds;
-            if (effectiveRate < configuredRate && timeProvider.GetUtcNow() - lastThrottle >= SlowDownInterval)
+            Refill();
+            if (tokens + Epsilon >= needed)
             {
-                effectiveRate = Math.Min(configuredRate, effectiveRate + (configuredRate * RecoveryPerSecond * seconds));
+                tokens = Math.Max(0, tokens - needed);
+                return TimeSpan.Zero;
             }
 
-            credit = Math.Min(credit + (effectiveRate * seconds), Burst);
-            replenish = (int)Math.Floor(credit);
-            credit -= replenish;
+            // At least a millisecond, so that a rounding error never spins.
+            return TimeSpan.FromSeconds(Math.Max((needed - tokens) / effectiveRate, 0.001));
+        }
+    }
+
+    private void Refill()
+    {
+        var now = timeProvider.GetUtcNow();
+        var elapsed = (now - lastRefill).TotalSeconds;
+        if (elapsed <= 0)
+        {
+            return;
         }
 
-        for (var i = 0; i < replenish; i++)
+        // Tokens at the rate in force since the last refill (the recovery below applies from now on: conservative).
+        tokens = Math.Min(Burst, tokens + (elapsed * effectiveRate));
+        if (effectiveRate < configuredRate && lastThrottle is { } throttled)
         {
-            limiter.TryReplenish();
+            var recoveryStart = throttled + SlowDownInterval > lastRefill ? throttled + SlowDownInterval : lastRefill;
+            var recovering = (now - recoveryStart).TotalSeconds;
+            if (recovering > 0)
+            {
+                effectiveRate = Math.Min(configuredRate, effectiveRate + (configuredRate * RecoveryPerSecond * recovering));
+            }
         }
+
+        lastRefill = now;
     }
 }
