@@ -54,7 +54,8 @@ internal sealed class AwsClientSettings
     /// <param name="service">The service.</param>
     /// <param name="explicitUrl">The explicit option.</param>
     /// <param name="environment">Reads an environment variable; <see langword="null"/>: the process environment.</param>
+    /// <param name="configuredEndpoint">Reads the SDK-configured endpoint (profile); <see langword="null"/>: the SDK.</param>
     /// <returns>The endpoint.</returns>
-    public Uri ResolveEndpoint(AwsService service, Uri? explicitUrl, Func<string, string?>? environment = null) =>
-        AwsEndpointResolver.Resolve(service, explicitUrl, Region, environment ?? Environment.GetEnvironmentVariable);
+    public Uri ResolveEndpoint(AwsService service, Uri? explicitUrl, Func<string, string?>? environment = null, Func<AwsService, Uri?>? configuredEndpoint = null) =>
+        AwsEndpointResolver.Resolve(service, explicitUrl, Region, environment ?? Environment.GetEnvironmentVariable, configuredEndpoint);
 }

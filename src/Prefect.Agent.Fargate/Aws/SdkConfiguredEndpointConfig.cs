@@ -20,6 +20,13 @@ internal sealed class SdkConfiguredEndpointConfig : ClientConfig
         ServiceId = service.ServiceId;
         AuthenticationServiceName = service.SigningName;
         endpointPrefix = service.EndpointPrefix;
+
+        // Named explicitly: the SDK otherwise remembers AWS_PROFILE from its first read in the process.
+        var profile = Environment.GetEnvironmentVariable("AWS_PROFILE");
+        if (!string.IsNullOrWhiteSpace(profile))
+        {
+            Profile = new Amazon.Profile(profile);
+        }
     }
 
     public override string ServiceVersion => "2014-11-13";
