@@ -139,7 +139,9 @@ internal sealed class AwsModelValidator
 
                 break;
             case "integer" or "long":
-                if (value is not JsonValue number || number.GetValueKind() != System.Text.Json.JsonValueKind.Number || !number.TryGetValue<long>(out var integer))
+                // Read from the JSON text: a JsonValue built from an int does not convert to long.
+                if (value.GetValueKind() != System.Text.Json.JsonValueKind.Number
+                    || !long.TryParse(value.ToJsonString(), NumberStyles.Integer, CultureInfo.InvariantCulture, out var integer))
                 {
                     TypeError(value, type, path, result);
                     return;
