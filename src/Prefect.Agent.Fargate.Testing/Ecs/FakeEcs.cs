@@ -131,6 +131,24 @@ public sealed class FakeEcs : IAsyncDisposable
         return fake;
     }
 
+    /// <summary>
+    /// Points agent options at this fake: <see cref="AgentOptions.EcsServiceUrl"/>, <see cref="AgentOptions.TaggingServiceUrl"/>,
+    /// <see cref="AgentOptions.RegionName"/> and the test credentials.
+    /// </summary>
+    /// <param name="options">The options to change.</param>
+    /// <returns>The same options.</returns>
+    public AgentOptions ApplyTo(AgentOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options.EcsServiceUrl = Url;
+        options.TaggingServiceUrl = Url;
+        options.RegionName = Region;
+        options.AwsAccessKeyId = AccessKeyId;
+        options.AwsSecretAccessKey = SecretAccessKey;
+        options.AwsSessionToken = null;
+        return options;
+    }
+
     /// <summary>Makes the next <paramref name="times"/> calls of <paramref name="operation"/> answer <paramref name="fault"/>.</summary>
     /// <param name="operation">The operation, e.g. <c>RunTask</c>, <c>DescribeTaskDefinition</c>, <c>GetResources</c>.</param>
     /// <param name="fault">The fault.</param>

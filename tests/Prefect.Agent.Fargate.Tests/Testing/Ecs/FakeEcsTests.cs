@@ -290,4 +290,19 @@ public sealed class FakeEcsTests
 
         Assert.Contains("Invalid type for parameter cpu", ex.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task ApplyTo_AgentOptions_GivesAClientTheFakeAccepts()
+    {
+        await using var ecs = await FakeEcs.StartAsync(new FakeEcsOptions { Region = "ap-southeast-2" });
+        var options = ecs.ApplyTo(new AgentOptions { AwsSessionToken = "stale" });
+        var settings = Fargate.Aws.AwsClientSettings.Resolve(options, _ => null, _ => null, _ => null);
+        using var client = new Fargate.Ecs.Client.EcsClient(settings, null, null, TimeProvider.System);
+
+        var listed = await client.ListTaskDefinitionsAsync([], Ct);
+
+        Assert.Empty(listed["taskDefinitionArns"]!.AsArray());
+        Assert.Equal(ecs.Url, settings.EcsEndpoint);
+        Assert.Contains("/ap-southeast-2/ecs/aws4_request", Assert.Single(ecs.Requests).Headers["authorization"], StringComparison.Ordinal);
+    }
 }
