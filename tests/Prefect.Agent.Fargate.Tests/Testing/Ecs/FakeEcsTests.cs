@@ -305,4 +305,40 @@ public sealed class FakeEcsTests
         Assert.Equal(ecs.Url, settings.EcsEndpoint);
         Assert.Contains("/ap-southeast-2/ecs/aws4_request", Assert.Single(ecs.Requests).Headers["authorization"], StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task EnforceQuotas_FargateLaunches_CountTasksNotCalls()
+    {
+        var options = new FakeEcsOptions { EnforceQuotas = true };
+        options.Quotas.FargateLaunch = new TokenBucketOptions { Burst = 5, RatePerSecond = 0.01 };
+        await using var ecs = await FakeEcs.StartAsync(options);
+        using var client = EcsTestClients.Create(ecs, new BotocoreConfig { MaxAttempts = 1 });
+        ecs.RegisterTaskDefinition(EcsTestClients.TaskDefinition("flow"));
+
+        await client.RunTaskAsync(EcsTestClients.RunTask("flow", count: 4), Ct);
+        var ex = await Assert.ThrowsAsync<AwsServiceException>(() => client.RunTaskAsync(EcsTestClients.RunTask("flow", count: 2), Ct));
+
+        Assert.Equal("ThrottlingException", ex.ErrorCode);
+        Assert.Equal(4, ecs.Tasks.Count);
+    }
+
+    [Fact]
+    public async Task Latency_OnTheOptionsClock_HoldsEachAnswerUntilItPasses()
+    {
+        var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider();
+        await using var ecs = await FakeEcs.StartAsync(new FakeEcsOptions { Latency = TimeSpan.FromSeconds(3), TimeProvider = time });
+        using var client = EcsTestClients.Create(ecs);
+
+        var call = client.ListTaskDefinitionsAsync([], Ct);
+        while (ecs.Requests.Count == 0 && !call.IsCompleted)
+        {
+            time.Advance(TimeSpan.FromSeconds(1));
+            await Task.Yield();
+            await Task.Delay(10, CancellationToken.None);
+        }
+
+        var listed = await call.WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.NotNull(listed["taskDefinitionArns"]);
+        Assert.True(time.GetUtcNow() - Assert.Single(ecs.Requests).ReceivedAt >= TimeSpan.FromSeconds(3));
+    }
 }
