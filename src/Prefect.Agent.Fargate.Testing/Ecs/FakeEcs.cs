@@ -224,10 +224,10 @@ public sealed partial class FakeEcs : IAsyncDisposable
     /// <returns>A task completing when stopped.</returns>
     public async ValueTask DisposeAsync()
     {
-        if (app is not null)
+        if (Interlocked.Exchange(ref app, null) is { } running)
         {
-            await app.StopAsync().ConfigureAwait(false);
-            await app.DisposeAsync().ConfigureAwait(false);
+            await running.StopAsync().ConfigureAwait(false);
+            await running.DisposeAsync().ConfigureAwait(false);
         }
 
         quotas?.Dispose();

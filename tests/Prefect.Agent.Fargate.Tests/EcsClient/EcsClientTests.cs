@@ -154,7 +154,7 @@ public sealed class EcsClientTests
         await using var ecs = await FakeEcs.StartAsync();
         var url = ecs.Url;
         await ecs.DisposeAsync();
-        var settings = Aws.AwsClientSettings.Resolve(
+        var settings = Fargate.Aws.AwsClientSettings.Resolve(
             new AgentOptions { EcsServiceUrl = url, RegionName = "us-east-1", AwsAccessKeyId = FakeEcs.AccessKeyId, AwsSecretAccessKey = FakeEcs.SecretAccessKey, BotocoreConfig = new BotocoreConfig { MaxAttempts = 3 } },
             _ => null,
             _ => null,
