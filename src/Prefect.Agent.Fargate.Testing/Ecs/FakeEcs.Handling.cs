@@ -1,0 +1,158 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Http;
+
+namespace Prefect.Agent.Fargate.Testing.Ecs;
+
+/// <content>Request handling: signature, faults, quotas, model validation, then the ECS semantics.</content>
+public sealed partial class FakeEcs
+{
+    private async Task HandleAsync(HttpContext context)
+    {
+        var http = context.Request;
+        using var buffer = new MemoryStream();
+        await http.Body.CopyToAsync(buffer, context.RequestAborted).ConfigureAwait(false);
+        var body = buffer.ToArray();
+        var headers = http.Headers.ToDictionary(h => h.Key.ToLowerInvariant(), h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase);
+        var target = headers.GetValueOrDefault("x-amz-target") ?? string.Empty;
+        var (service, operation, validator) = target.StartsWith(EcsTargetPrefix, StringComparison.Ordinal)
+            ? ("ecs", target[EcsTargetPrefix.Length..], AwsModelValidator.Ecs)
+            : target.StartsWith(TaggingTargetPrefix, StringComparison.Ordinal)
+                ? ("tagging", target[TaggingTargetPrefix.Length..], AwsModelValidator.Tagging)
+                : ("unknown", target, null);
+        var signature = SigV4Verifier.Verify(
+            http.Method, http.Path.HasValue ? http.Path.Value! : "/", http.QueryString.HasValue ? http.QueryString.Value![1..] : string.Empty,
+            headers, body, key => key == AccessKeyId ? SecretAccessKey : null, options.Region, service);
+        var receivedAt = options.TimeProvider.GetUtcNow();
+        var status = 500;
+        string? errorCode = null;
+        try
+        {
+            JsonObject response;
+            try
+            {
+                response = await ExecuteAsync(service, operation, validator, signature, body, context).ConfigureAwait(false);
+            }
+            catch (FakeEcsErrorException ex)
+            {
+                status = ex.StatusCode;
+                errorCode = ex.ErrorCode;
+                await WriteAsync(context, ex.StatusCode, new JsonObject { ["__type"] = ex.ErrorCode, ["message"] = ex.Message }).ConfigureAwait(false);
+                return;
+            }
+
+            status = 200;
+            await WriteAsync(context, 200, response).ConfigureAwait(false);
+        }
+        catch (DroppedConnectionException)
+        {
+            status = 0;
+            context.Abort();
+        }
+        finally
+        {
+            lock (gate)
+            {
+                requests.Add(new FakeEcsRequest(service, operation, System.Text.Encoding.UTF8.GetString(body), headers, signature.Valid, status, errorCode, receivedAt));
+            }
+        }
+    }
+
+    private async Task<JsonObject> ExecuteAsync(string service, string operation, AwsModelValidator? validator, SigV4Result signature, byte[] body, HttpContext context)
+    {
+        if (validator is null || !validator.HasOperation(operation))
+        {
+            throw new FakeEcsErrorException(400, "UnknownOperationException", $"Unknown operation '{operation}' (X-Amz-Target).");
+        }
+
+        if (options.RequireSignature && !signature.Valid)
+        {
+            throw new FakeEcsErrorException(signature.StatusCode, signature.ErrorCode!, signature.Message!);
+        }
+
+        if (options.Latency > TimeSpan.Zero)
+        {
+            await Task.Delay(options.Latency, options.TimeProvider, context.RequestAborted).ConfigureAwait(false);
+        }
+
+        FakeEcsFault? fault;
+        lock (gate)
+        {
+            fault = faults.TryGetValue(operation, out var queue) && queue.Count > 0 ? queue.Dequeue() : null;
+        }
+
+        if (fault?.Delay is { } delay)
+        {
+            await Task.Delay(delay, options.TimeProvider, context.RequestAborted).ConfigureAwait(false);
+        }
+
+        if (fault?.Disconnect == true)
+        {
+            throw new DroppedConnectionException();
+        }
+
+        if (fault?.ErrorCode is { } faultCode)
+        {
+            var code = faultCode == "ThrottlingException" && service == "tagging" ? "ThrottledException" : faultCode;
+            if (code is "ThrottlingException" or "ThrottledException")
+            {
+                Interlocked.Increment(ref throttledCount);
+            }
+
+            throw new FakeEcsErrorException(fault.StatusCode, code, fault.Message ?? code);
+        }
+
+        JsonNode? parsed;
+        try
+        {
+            parsed = body.Length == 0 ? new JsonObject() : JsonNode.Parse(body);
+        }
+        catch (JsonException ex)
+        {
+            throw new FakeEcsErrorException(400, "SerializationException", "The request body is not valid JSON: " + ex.Message);
+        }
+
+        if (parsed is not JsonObject request)
+        {
+            throw new FakeEcsErrorException(400, "SerializationException", "The request body must be a JSON object.");
+        }
+
+        if (quotas is not null && !quotas.TryAcquire(operation, request))
+        {
+            Interlocked.Increment(ref throttledCount);
+            throw new FakeEcsErrorException(400, "ThrottlingException", "Rate exceeded");
+        }
+
+        var validation = validator.Validate(operation, request);
+        if (!validation.IsValid)
+        {
+            throw new FakeEcsErrorException(400, validation.HasTypeError ? "SerializationException" : "InvalidParameterException", validation.Report);
+        }
+
+        lock (gate)
+        {
+            return operation switch
+            {
+                "RegisterTaskDefinition" => definitions.Register(request),
+                "DescribeTaskDefinition" => definitions.Describe(request),
+                "DeregisterTaskDefinition" => definitions.Deregister(request),
+                "ListTaskDefinitions" => definitions.List(request),
+                "RunTask" => tasks.Run(request, fault?.RunTaskFailureReason),
+                "DescribeTasks" => tasks.Describe(request),
+                "GetResources" => definitions.GetResources(request),
+                _ => throw new FakeEcsErrorException(400, "UnsupportedOperationException", $"The fake ECS does not implement {operation}."),
+            };
+        }
+    }
+
+    private async Task WriteAsync(HttpContext context, int status, JsonObject body)
+    {
+        context.Response.StatusCode = status;
+        context.Response.ContentType = "application/x-amz-json-1.1";
+        context.Response.Headers["x-amzn-RequestId"] = Guid.NewGuid().ToString("D");
+        var bytes = System.Text.Encoding.UTF8.GetBytes(body.ToJsonString());
+        await context.Response.Body.WriteAsync(bytes, context.RequestAborted).ConfigureAwait(false);
+    }
+
+    private sealed class DroppedConnectionException : Exception;
+}

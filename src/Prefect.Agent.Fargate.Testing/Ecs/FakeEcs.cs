@@ -1,0 +1,235 @@
+using System.Net;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace Prefect.Agent.Fargate.Testing.Ecs;
+
+/// <summary>
+/// A local Amazon ECS (and Resource Groups Tagging API) on 127.0.0.1: it requires and verifies SigV4 signatures,
+/// validates every request against the official API model, keeps task definitions and tasks like ECS, and can
+/// throttle, fail or slow down on demand. Thread-safe.
+/// </summary>
+/// <example>
+/// <code>
+/// await using var ecs = await FakeEcs.StartAsync();
+/// var options = new AgentOptions { EcsServiceUrl = ecs.Url, TaggingServiceUrl = ecs.Url, RegionName = ecs.Region,
+///     AwsAccessKeyId = FakeEcs.AccessKeyId, AwsSecretAccessKey = FakeEcs.SecretAccessKey };
+/// </code>
+/// </example>
+public sealed partial class FakeEcs : IAsyncDisposable
+{
+    /// <summary>The access key id the fake accepts.</summary>
+    public const string AccessKeyId = "AKIAFAKEECS000000001";
+
+    /// <summary>The secret access key of <see cref="AccessKeyId"/>.</summary>
+    public const string SecretAccessKey = "fake-ecs-secret-access-key/0000000000000";
+
+    private const string EcsTargetPrefix = "AmazonEC2ContainerServiceV20141113.";
+    private const string TaggingTargetPrefix = "ResourceGroupsTaggingAPI_20170126.";
+
+    private readonly FakeEcsOptions options;
+    private readonly object gate = new();
+    private readonly List<FakeEcsRequest> requests = [];
+    private readonly Dictionary<string, Queue<FakeEcsFault>> faults = new(StringComparer.Ordinal);
+    private readonly FakeEcsTaskDefinitionStore definitions;
+    private readonly FakeEcsTaskStore tasks;
+    private readonly FakeEcsQuotas? quotas;
+    private WebApplication? app;
+    private int throttledCount;
+
+    private FakeEcs(FakeEcsOptions options)
+    {
+        this.options = options;
+        definitions = new FakeEcsTaskDefinitionStore(options.Region, options.AccountId, options.TimeProvider);
+        tasks = new FakeEcsTaskStore(options.Region, options.AccountId, options.TimeProvider, definitions);
+        quotas = options.EnforceQuotas ? new FakeEcsQuotas(options.Quotas) : null;
+    }
+
+    /// <summary>Gets the endpoint of both APIs (ECS and tagging), e.g. <c>http://127.0.0.1:41234/</c>.</summary>
+    public Uri Url { get; private set; } = null!;
+
+    /// <summary>Gets the region requests must be signed for.</summary>
+    public string Region => options.Region;
+
+    /// <summary>Gets the account id used in ARNs.</summary>
+    public string AccountId => options.AccountId;
+
+    /// <summary>Gets every request received so far, oldest first (a snapshot).</summary>
+    public IReadOnlyList<FakeEcsRequest> Requests
+    {
+        get
+        {
+            lock (gate)
+            {
+                return requests.ToList();
+            }
+        }
+    }
+
+    /// <summary>Gets the number of requests received per operation (a snapshot).</summary>
+    public IReadOnlyDictionary<string, int> CallCounts
+    {
+        get
+        {
+            lock (gate)
+            {
+                return requests.GroupBy(r => r.Operation, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal);
+            }
+        }
+    }
+
+    /// <summary>Gets the number of calls answered with a throttling error (quotas or injected faults).</summary>
+    public int ThrottledCount => Volatile.Read(ref throttledCount);
+
+    /// <summary>Gets every task-definition revision, in registration order (a snapshot).</summary>
+    public IReadOnlyList<FakeEcsTaskDefinition> TaskDefinitions
+    {
+        get
+        {
+            lock (gate)
+            {
+                return definitions.Snapshot();
+            }
+        }
+    }
+
+    /// <summary>Gets every task started, in launch order (a snapshot).</summary>
+    public IReadOnlyList<FakeEcsTask> Tasks
+    {
+        get
+        {
+            lock (gate)
+            {
+                return tasks.Snapshot();
+            }
+        }
+    }
+
+    /// <summary>Starts a fake on a free port of 127.0.0.1.</summary>
+    /// <param name="options">The options; <see langword="null"/>: the defaults.</param>
+    /// <param name="cancellationToken">Cancels the start.</param>
+    /// <returns>The running fake.</returns>
+    public static async Task<FakeEcs> StartAsync(FakeEcsOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        var fake = new FakeEcs(options ?? new FakeEcsOptions());
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, 0));
+        var app = builder.Build();
+        app.MapPost("/", fake.HandleAsync);
+        await app.StartAsync(cancellationToken).ConfigureAwait(false);
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        fake.Url = new Uri(address.TrimEnd('/') + "/", UriKind.Absolute);
+        fake.app = app;
+        return fake;
+    }
+
+    /// <summary>
+    /// Points agent options at this fake: <see cref="AgentOptions.EcsServiceUrl"/>, <see cref="AgentOptions.TaggingServiceUrl"/>,
+    /// <see cref="AgentOptions.RegionName"/> and the test credentials.
+    /// </summary>
+    /// <param name="options">The options to change.</param>
+    /// <returns>The same options.</returns>
+    public AgentOptions ApplyTo(AgentOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options.EcsServiceUrl = Url;
+        options.TaggingServiceUrl = Url;
+        options.RegionName = Region;
+        options.AwsAccessKeyId = AccessKeyId;
+        options.AwsSecretAccessKey = SecretAccessKey;
+        options.AwsSessionToken = null;
+        return options;
+    }
+
+    /// <summary>Makes the next <paramref name="times"/> calls of <paramref name="operation"/> answer <paramref name="fault"/>.</summary>
+    /// <param name="operation">The operation, e.g. <c>RunTask</c>, <c>DescribeTaskDefinition</c>, <c>GetResources</c>.</param>
+    /// <param name="fault">The fault.</param>
+    /// <param name="times">How many calls.</param>
+    public void InjectFault(string operation, FakeEcsFault fault, int times = 1)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(operation);
+        ArgumentNullException.ThrowIfNull(fault);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(times);
+        lock (gate)
+        {
+            if (!faults.TryGetValue(operation, out var queue))
+            {
+                faults[operation] = queue = new Queue<FakeEcsFault>();
+            }
+
+            for (var i = 0; i < times; i++)
+            {
+                queue.Enqueue(fault);
+            }
+        }
+    }
+
+    /// <summary>Gets the number of requests received for one operation.</summary>
+    /// <param name="operation">The operation.</param>
+    /// <returns>The count.</returns>
+    public int GetCallCount(string operation)
+    {
+        lock (gate)
+        {
+            return requests.Count(r => r.Operation == operation);
+        }
+    }
+
+    /// <summary>Registers a task definition directly (as RegisterTaskDefinition would, model validation included), e.g. to seed a test.</summary>
+    /// <param name="request">A RegisterTaskDefinition request body.</param>
+    /// <returns>The new revision.</returns>
+    /// <exception cref="ArgumentException">The request is not valid for ECS.</exception>
+    public FakeEcsTaskDefinition RegisterTaskDefinition(JsonObject request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var validation = AwsModelValidator.Ecs.Validate("RegisterTaskDefinition", request);
+        if (!validation.IsValid)
+        {
+            throw new ArgumentException(validation.Report, nameof(request));
+        }
+
+        lock (gate)
+        {
+            try
+            {
+                var arn = definitions.Register(request)["taskDefinition"]!["taskDefinitionArn"]!.GetValue<string>();
+                return definitions.Snapshot().Single(d => d.Arn == arn);
+            }
+            catch (FakeEcsErrorException ex)
+            {
+                throw new ArgumentException($"{ex.ErrorCode}: {ex.Message}", nameof(request), ex);
+            }
+        }
+    }
+
+    /// <summary>Forgets the recorded requests and the throttled count (state and faults are kept).</summary>
+    public void ClearRequests()
+    {
+        lock (gate)
+        {
+            requests.Clear();
+            Interlocked.Exchange(ref throttledCount, 0);
+        }
+    }
+
+    /// <summary>Stops the server.</summary>
+    /// <returns>A task completing when stopped.</returns>
+    public async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref app, null) is { } running)
+        {
+            await running.StopAsync().ConfigureAwait(false);
+            await running.DisposeAsync().ConfigureAwait(false);
+        }
+
+        quotas?.Dispose();
+    }
+}

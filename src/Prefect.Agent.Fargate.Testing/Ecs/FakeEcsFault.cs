@@ -1,0 +1,63 @@
+namespace Prefect.Agent.Fargate.Testing.Ecs;
+
+/// <summary>A fault a <see cref="FakeEcs"/> answers instead of the real result (see <see cref="FakeEcs.InjectFault"/>).</summary>
+public sealed class FakeEcsFault
+{
+    private FakeEcsFault(int statusCode, string? errorCode, string? message)
+    {
+        StatusCode = statusCode;
+        ErrorCode = errorCode;
+        Message = message;
+    }
+
+    /// <summary>Gets the HTTP status of an error fault.</summary>
+    public int StatusCode { get; }
+
+    /// <summary>Gets the AWS error code of an error fault, or <see langword="null"/> for the other kinds.</summary>
+    public string? ErrorCode { get; }
+
+    /// <summary>Gets the error message.</summary>
+    public string? Message { get; }
+
+    /// <summary>Gets the RunTask failure reason (the call succeeds with an empty <c>tasks</c> and one <c>failures</c> entry).</summary>
+    public string? RunTaskFailureReason { get; private init; }
+
+    /// <summary>Gets the extra delay before the call is answered normally.</summary>
+    public TimeSpan? Delay { get; private init; }
+
+    /// <summary>Gets a value indicating whether the connection is dropped without an answer.</summary>
+    public bool Disconnect { get; private init; }
+
+    /// <summary>ECS throttling: HTTP 400 <c>ThrottlingException</c> "Rate exceeded" (the tagging API's <c>ThrottledException</c>).</summary>
+    /// <returns>The fault.</returns>
+    public static FakeEcsFault Throttling() => new(400, "ThrottlingException", "Rate exceeded");
+
+    /// <summary>A server error: HTTP 500 <c>ServerException</c>.</summary>
+    /// <returns>The fault.</returns>
+    public static FakeEcsFault ServerError() => new(500, "ServerException", "Service Unavailable. Please try again later.");
+
+    /// <summary>An access-denied error: HTTP 400 <c>AccessDeniedException</c>.</summary>
+    /// <returns>The fault.</returns>
+    public static FakeEcsFault AccessDenied() => new(400, "AccessDeniedException", "User is not authorized to perform this action.");
+
+    /// <summary>Any error response.</summary>
+    /// <param name="statusCode">The HTTP status.</param>
+    /// <param name="errorCode">The AWS error code (<c>__type</c>).</param>
+    /// <param name="message">The message.</param>
+    /// <returns>The fault.</returns>
+    public static FakeEcsFault Error(int statusCode, string errorCode, string message) => new(statusCode, errorCode, message);
+
+    /// <summary>A RunTask capacity failure: no task, one <c>failures</c> entry with this reason.</summary>
+    /// <param name="reason">The reason, e.g. <c>RESOURCE:MEMORY</c>.</param>
+    /// <returns>The fault.</returns>
+    public static FakeEcsFault RunTaskFailure(string reason = "RESOURCE:MEMORY") => new(200, null, null) { RunTaskFailureReason = reason };
+
+    /// <summary>A slow answer: the call waits this long, then is answered normally.</summary>
+    /// <param name="delay">The delay.</param>
+    /// <returns>The fault.</returns>
+    public static FakeEcsFault SlowResponse(TimeSpan delay) => new(200, null, null) { Delay = delay };
+
+    /// <summary>A dropped connection (the client sees a connection error).</summary>
+    /// <returns>The fault.</returns>
+    public static FakeEcsFault DropConnection() => new(0, null, null) { Disconnect = true };
+}

@@ -1,0 +1,168 @@
+using System.Text.Json.Nodes;
+using Microsoft.Extensions.Time.Testing;
+using Prefect.Agent.Fargate.Ecs.Client;
+
+namespace Prefect.Agent.Fargate.Tests.EcsClient;
+
+public sealed class EcsRateGovernorTests
+{
+    private static AdaptiveTokenBucket Bucket(FakeTimeProvider time, int burst, double rate) =>
+        new("Test", new TokenBucketOptions { Burst = burst, RatePerSecond = rate }, time);
+
+    [Fact]
+    public void TryAcquire_BeyondBurst_IsRefusedUntilRefilled()
+    {
+        var time = new FakeTimeProvider();
+        using var bucket = Bucket(time, burst: 5, rate: 1);
+
+        Assert.All(Enumerable.Range(0, 5), _ => Assert.True(bucket.TryAcquire(1)));
+        Assert.False(bucket.TryAcquire(1));
+
+        time.Advance(TimeSpan.FromSeconds(1));
+        Assert.True(bucket.TryAcquire(1));
+        Assert.False(bucket.TryAcquire(1));
+    }
+
+    [Fact]
+    public async Task AcquireAsync_EmptyBucket_WaitsForTheTimeProvidersRefill()
+    {
+        var time = new FakeTimeProvider();
+        using var bucket = Bucket(time, burst: 2, rate: 2);
+        await bucket.AcquireAsync(2, CancellationToken.None);
+
+        var waiting = bucket.AcquireAsync(1, CancellationToken.None).AsTask();
+        Assert.False(waiting.IsCompleted);
+
+        time.Advance(TimeSpan.FromMilliseconds(500));
+        await waiting.WaitAsync(TimeSpan.FromSeconds(10));
+    }
+
+    [Fact]
+    public async Task AcquireAsync_Cancelled_ThrowsAndDoesNotTakeTokens()
+    {
+        var time = new FakeTimeProvider();
+        using var bucket = Bucket(time, burst: 1, rate: 1);
+        Assert.True(bucket.TryAcquire(1));
+        using var cts = new CancellationTokenSource();
+
+        var waiting = bucket.AcquireAsync(1, cts.Token).AsTask();
+        await cts.CancelAsync();
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => waiting);
+    }
+
+    [Fact]
+    public void OnThrottled_HalvesTheRateAtMostOncePerSecond_DownToTheFloor()
+    {
+        var time = new FakeTimeProvider();
+        using var bucket = Bucket(time, burst: 10, rate: 10);
+
+        Assert.True(bucket.OnThrottled());
+        Assert.Equal(5, bucket.EffectiveRatePerSecond);
+        Assert.False(bucket.OnThrottled());
+        Assert.Equal(5, bucket.EffectiveRatePerSecond);
+
+        for (var i = 0; i < 10; i++)
+        {
+            time.Advance(TimeSpan.FromSeconds(1));
+            bucket.OnThrottled();
+        }
+
+        Assert.Equal(10 * AdaptiveTokenBucket.FloorFraction, bucket.EffectiveRatePerSecond, precision: 6);
+    }
+
+    [Fact]
+    public void EffectiveRate_AfterThrottling_RecoversATenthPerCleanSecondUpToTheConfiguredRate()
+    {
+        var time = new FakeTimeProvider();
+        using var bucket = Bucket(time, burst: 10, rate: 10);
+        bucket.OnThrottled();
+
+        time.Advance(TimeSpan.FromSeconds(1));
+        Assert.InRange(bucket.EffectiveRatePerSecond, 5, 5.2);
+
+        time.Advance(TimeSpan.FromSeconds(2));
+        Assert.InRange(bucket.EffectiveRatePerSecond, 6.8, 7.2);
+
+        time.Advance(TimeSpan.FromSeconds(10));
+        Assert.Equal(10, bucket.EffectiveRatePerSecond);
+    }
+
+    [Fact]
+    public void Refill_AfterThrottling_FollowsTheReducedRate()
+    {
+        var time = new FakeTimeProvider();
+        using var bucket = Bucket(time, burst: 10, rate: 10);
+        Assert.True(bucket.TryAcquire(10));
+        bucket.OnThrottled();
+
+        time.Advance(TimeSpan.FromSeconds(1));
+
+        Assert.Equal(5, bucket.AvailableTokens);
+    }
+
+    [Theory]
+    [InlineData("RunTask", "ClusterModify")]
+    [InlineData("StopTask", "ClusterModify")]
+    [InlineData("RegisterTaskDefinition", "TaskDefinitionModify")]
+    [InlineData("DeregisterTaskDefinition", "TaskDefinitionModify")]
+    [InlineData("DescribeTaskDefinition", "DescribeAndList")]
+    [InlineData("ListTaskDefinitions", "DescribeAndList")]
+    [InlineData("DescribeTasks", "DescribeAndList")]
+    [InlineData("GetResources", "Tagging")]
+    public void GroupOf_Operation_IsItsEcsThrottlingGroup(string operation, string group) =>
+        Assert.Equal(Enum.Parse<EcsApiGroup>(group), EcsRateGovernor.GroupOf(operation));
+
+    [Fact]
+    public void FargateLaunches_CountsTasksOnlyForFargateOrCapacityProviders()
+    {
+        Assert.Equal(3, EcsRateGovernor.FargateLaunches(new JsonObject { ["launchType"] = "FARGATE", ["count"] = 3 }));
+        Assert.Equal(1, EcsRateGovernor.FargateLaunches(new JsonObject { ["launchType"] = "FARGATE" }));
+        Assert.Equal(0, EcsRateGovernor.FargateLaunches(new JsonObject { ["launchType"] = "EC2", ["count"] = 3 }));
+        Assert.Equal(2, EcsRateGovernor.FargateLaunches(new JsonObject
+        {
+            ["count"] = 2,
+            ["capacityProviderStrategy"] = new JsonArray(new JsonObject { ["capacityProvider"] = "FARGATE_SPOT" }),
+        }));
+    }
+
+    [Fact]
+    public async Task AcquireAsync_FargateRunTask_TakesOneClusterTokenAndCountLaunchTokens()
+    {
+        var time = new FakeTimeProvider();
+        using var governor = new EcsRateGovernor(new EcsRateLimitOptions(), time);
+
+        await governor.AcquireAsync("RunTask", new JsonObject { ["launchType"] = "FARGATE", ["count"] = 4 }, CancellationToken.None);
+        await governor.AcquireAsync("DescribeTaskDefinition", [], CancellationToken.None);
+
+        Assert.Equal(99, governor.GetBucket(EcsApiGroup.ClusterModify).AvailableTokens);
+        Assert.Equal(96, governor.FargateLaunch.AvailableTokens);
+        Assert.Equal(49, governor.GetBucket(EcsApiGroup.DescribeAndList).AvailableTokens);
+        Assert.Equal(20, governor.GetBucket(EcsApiGroup.TaskDefinitionModify).AvailableTokens);
+    }
+
+    [Fact]
+    public void GetShared_SameEndpointAndRegion_IsOneGovernorPerProcess_AndNoneWhenDisabled()
+    {
+        var time = new FakeTimeProvider();
+        var endpoint = new Uri("https://ecs.eu-west-3.amazonaws.com/");
+
+        var first = EcsRateGovernor.GetShared(endpoint, "eu-west-3", new EcsRateLimitOptions(), time);
+        var second = EcsRateGovernor.GetShared(endpoint, "eu-west-3", new EcsRateLimitOptions(), time);
+        var other = EcsRateGovernor.GetShared(endpoint, "eu-west-2", new EcsRateLimitOptions(), time);
+
+        Assert.NotNull(first);
+        Assert.Same(first, second);
+        Assert.NotSame(first, other);
+        Assert.Null(EcsRateGovernor.GetShared(endpoint, "eu-west-3", new EcsRateLimitOptions { Enabled = false }, time));
+    }
+
+    [Fact]
+    public void Constructor_InvalidBucket_NamesTheOption()
+    {
+        var ex = Assert.Throws<ArgumentOutOfRangeException>(() =>
+            new EcsRateGovernor(new EcsRateLimitOptions { TaskDefinitionModify = new TokenBucketOptions { Burst = 0, RatePerSecond = 1 } }, new FakeTimeProvider()));
+
+        Assert.Contains("EcsRateLimits.TaskDefinitionModify", ex.Message, StringComparison.Ordinal);
+    }
+}
