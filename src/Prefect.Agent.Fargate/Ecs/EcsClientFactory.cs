@@ -6,7 +6,5 @@ internal static class EcsClientFactory
     /// <summary>Creates the client for the agent's lifetime.</summary>
     /// <param name="options">The agent's resolved options.</param>
     /// <returns>The client.</returns>
-    // Placeholder: the signed client (Ecs/Client/EcsClient) is written on another branch and wired at merge.
-    public static IEcsClient Create(AgentOptions options) =>
-        throw new NotImplementedException("The signed ECS client (Ecs.Client.EcsClient) is wired at merge.");
+    public static IEcsClient Create(AgentOptions options) => Client.EcsClient.Create(options);
 }

@@ -1,6 +1,7 @@
 using Amazon;
 using Amazon.Runtime;
 using Amazon.S3;
+using Prefect.Agent.Fargate.Aws;
 
 namespace Prefect.Agent.Fargate.S3;
 
@@ -49,18 +50,10 @@ internal static class S3ClientFactory
         return credentials is null ? new AmazonS3Client(config) : new AmazonS3Client(credentials, config);
     }
 
-    private static AWSCredentials? Credentials(AgentOptions options)
-    {
-        if (!string.IsNullOrEmpty(options.AwsAccessKeyId) && !string.IsNullOrEmpty(options.AwsSecretAccessKey))
-        {
-            return string.IsNullOrEmpty(options.AwsSessionToken)
-                ? new BasicAWSCredentials(options.AwsAccessKeyId, options.AwsSecretAccessKey)
-                : new SessionAWSCredentials(options.AwsAccessKeyId, options.AwsSecretAccessKey, options.AwsSessionToken);
-        }
-
-        // null: the SDK's default chain (environment, web identity, profile, container, IMDS), resolved per request.
-        return options.AwsCredentials;
-    }
+    // The access-key rules are the ECS client's (one place); without a key, null lets the S3 client run the SDK's
+    // default chain itself, per request.
+    private static AWSCredentials? Credentials(AgentOptions options) =>
+        string.IsNullOrEmpty(options.AwsAccessKeyId) ? options.AwsCredentials : AwsCredentialResolver.Resolve(options);
 
     private static string? FirstSet(params string?[] values) => values.FirstOrDefault(v => !string.IsNullOrWhiteSpace(v));
 }
