@@ -4,7 +4,7 @@ using Prefect.Agent.Fargate.Kwargs;
 namespace Prefect.Agent.Fargate.Deployment;
 
 /// <summary>The pure part of deploying a run (reference section 3). Placeholder: the deployment work fills it.</summary>
-internal sealed class DeploymentPlanner
+internal sealed class DeploymentPlanner : Internal.IDeploymentPlanner
 {
     /// <summary>Initializes a new instance of the <see cref="DeploymentPlanner"/> class.</summary>
     /// <param name="options">The agent's resolved options (environment fallbacks applied).</param>
