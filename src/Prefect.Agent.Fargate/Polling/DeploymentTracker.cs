@@ -109,12 +109,13 @@ internal sealed class DeploymentTracker : IDisposable
         }
         finally
         {
+            // The id leaves before the slot does: whoever sees a free slot never sees this run still excluded.
+            inFlight.TryRemove(run.Id, out _);
             if (holdsSlot)
             {
                 slots.Release();
             }
 
-            inFlight.TryRemove(run.Id, out _);
             SlotFreed.Set();
         }
     }
