@@ -20,7 +20,9 @@ internal static class OptionValueFormatter
 
     public static ValidationResult Failure(ValidationContext context, object? value, string problem, string fix)
     {
+        // No member names: the options result builder would prefix them ("MaxPolls: MaxPolls must ..."), and the
+        // message already starts with the option's name, as the cross-field messages do.
         var name = context.MemberName ?? context.DisplayName;
-        return new ValidationResult(Message(name, value, problem, fix), [name]);
+        return new ValidationResult(Message(name, value, problem, fix));
     }
 }

@@ -44,6 +44,7 @@ public sealed class AgentOptionsValidationTests
         var ex = Assert.Throws<OptionsValidationException>(() => harness.Create(MakeInvalid));
 
         Assert.Equal(ExpectedFailures.Length, ex.Failures.Count());
+        Assert.Contains("MaxConcurrentDeployments must be greater than zero, but was 0. Use a positive number such as 32.", ex.Failures);
         foreach (var expected in ExpectedFailures)
         {
             var failure = Assert.Single(ex.Failures, f => f.Contains(expected[0], StringComparison.Ordinal) && f.Contains(expected[1], StringComparison.Ordinal));
