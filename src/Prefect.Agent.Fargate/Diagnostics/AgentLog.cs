@@ -152,9 +152,6 @@ internal static partial class AgentLog
     [LoggerMessage(EventId = 51, EventName = "SlotsFull", Level = LogLevel.Debug, Message = "All {MaxConcurrentDeployments} deployment slots are busy; waiting for one to free")]
     public static partial void SlotsFull(this ILogger logger, int maxConcurrentDeployments);
 
-    [LoggerMessage(EventId = 52, EventName = "SubmittedRunTasks", Level = LogLevel.Debug, Message = "Submitted for execution: Task ARN: {TaskArn} (flow run {FlowRunId})")]
-    public static partial void SubmittedRunTasks(this ILogger logger, string taskArn, string flowRunId);
-
     [LoggerMessage(EventId = 53, EventName = "HealthEndpointStopped", Level = LogLevel.Debug, Message = "Health endpoint stopped")]
     public static partial void HealthEndpointStopped(this ILogger logger);
 }

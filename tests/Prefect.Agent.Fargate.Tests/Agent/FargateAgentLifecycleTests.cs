@@ -67,12 +67,19 @@ public sealed class FargateAgentLifecycleTests
         await using var agent = harness.Create();
 
         var run = agent.StartAsync();
-        await Eventually.TrueAsync(() => harness.Launcher.Requests.Count == 1, "the deployment is launching");
-        var stop = agent.StopAsync();
-        await harness.Time.WaitForTimerAsync(TimeSpan.FromSeconds(30));
+        Task stop;
+        try
+        {
+            await Eventually.TrueAsync(() => harness.Launcher.Requests.Count == 1, "the deployment is launching");
+            stop = agent.StopAsync();
+            await harness.Time.WaitForTimerAsync(TimeSpan.FromSeconds(30));
+            Assert.False(stop.IsCompleted);
+        }
+        finally
+        {
+            release.TrySetResult(new TaskLaunchResult { TaskArn = "arn:task-1" });
+        }
 
-        Assert.False(stop.IsCompleted);
-        release.SetResult(new TaskLaunchResult { TaskArn = "arn:task-1" });
         await stop.WaitAsync(TimeSpan.FromSeconds(10));
         await run.WaitAsync(TimeSpan.FromSeconds(10));
         Assert.Equal("Submitted for execution: Task ARN: arn:task-1", Assert.Single(harness.Source.Logs).Message);
@@ -93,12 +100,21 @@ public sealed class FargateAgentLifecycleTests
         await using var agent = harness.Create(o => o.ShutdownDrainTimeout = TimeSpan.FromSeconds(5));
 
         var run = agent.StartAsync();
-        await Eventually.TrueAsync(() => harness.Launcher.Requests.Count == 1, "the deployment is launching");
-        var stop = agent.StopAsync();
-        await harness.Time.WaitForTimerAsync(TimeSpan.FromSeconds(5));
-        harness.Time.Advance(TimeSpan.FromSeconds(5));
+        Task stop;
+        try
+        {
+            await Eventually.TrueAsync(() => harness.Launcher.Requests.Count == 1, "the deployment is launching");
+            stop = agent.StopAsync();
+            await harness.Time.WaitForTimerAsync(TimeSpan.FromSeconds(5));
+            harness.Time.Advance(TimeSpan.FromSeconds(5));
+            await cancelled.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        }
+        finally
+        {
+            // Should the test fail early, abandon the drain so disposing the agent does not wait on the fake clock.
+            await agent.StopAsync(new CancellationToken(canceled: true));
+        }
 
-        await cancelled.Task.WaitAsync(TimeSpan.FromSeconds(10));
         await stop.WaitAsync(TimeSpan.FromSeconds(10));
         await run.WaitAsync(TimeSpan.FromSeconds(10));
         Assert.Empty(harness.Source.Failed);
