@@ -137,7 +137,7 @@ public sealed partial class FakeEcs
                 "DescribeTaskDefinition" => definitions.Describe(request),
                 "DeregisterTaskDefinition" => definitions.Deregister(request),
                 "ListTaskDefinitions" => definitions.List(request),
-                "RunTask" => tasks.Run(request, fault?.RunTaskFailureReason),
+                "RunTask" => tasks.Run(request, fault?.RunTaskFailureReason, fault?.RunTaskFailureDetail),
                 "DescribeTasks" => tasks.Describe(request),
                 "GetResources" => definitions.GetResources(request),
                 _ => throw new FakeEcsErrorException(400, "UnsupportedOperationException", $"The fake ECS does not implement {operation}."),

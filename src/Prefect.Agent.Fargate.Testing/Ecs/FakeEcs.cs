@@ -210,6 +210,31 @@ public sealed partial class FakeEcs : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Deregisters a revision directly (as DeregisterTaskDefinition would): it becomes <c>INACTIVE</c>, so RunTask refuses
+    /// it and DescribeTaskDefinition of the bare family skips it, e.g. to test an agent whose cached definition was
+    /// deregistered behind its back.
+    /// </summary>
+    /// <param name="taskDefinition"><c>family:revision</c> or the revision's ARN.</param>
+    /// <returns>The revision, now inactive.</returns>
+    /// <exception cref="ArgumentException">No such revision (a bare family is refused, as ECS does).</exception>
+    public FakeEcsTaskDefinition DeregisterTaskDefinition(string taskDefinition)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(taskDefinition);
+        lock (gate)
+        {
+            try
+            {
+                var arn = definitions.Deregister(new JsonObject { ["taskDefinition"] = taskDefinition })["taskDefinition"]!["taskDefinitionArn"]!.GetValue<string>();
+                return definitions.Snapshot().Single(d => d.Arn == arn);
+            }
+            catch (FakeEcsErrorException ex)
+            {
+                throw new ArgumentException($"{ex.ErrorCode}: {ex.Message}", nameof(taskDefinition), ex);
+            }
+        }
+    }
+
     /// <summary>Forgets the recorded requests and the throttled count (state and faults are kept).</summary>
     public void ClearRequests()
     {

@@ -22,6 +22,9 @@ public sealed class FakeEcsFault
     /// <summary>Gets the RunTask failure reason (the call succeeds with an empty <c>tasks</c> and one <c>failures</c> entry).</summary>
     public string? RunTaskFailureReason { get; private init; }
 
+    /// <summary>Gets the RunTask failure detail, if any.</summary>
+    public string? RunTaskFailureDetail { get; private init; }
+
     /// <summary>Gets the extra delay before the call is answered normally.</summary>
     public TimeSpan? Delay { get; private init; }
 
@@ -51,6 +54,13 @@ public sealed class FakeEcsFault
     /// <param name="reason">The reason, e.g. <c>RESOURCE:MEMORY</c>.</param>
     /// <returns>The fault.</returns>
     public static FakeEcsFault RunTaskFailure(string reason = "RESOURCE:MEMORY") => new(200, null, null) { RunTaskFailureReason = reason };
+
+    /// <summary>A RunTask failure with a detail, as ECS reports e.g. placement failures: no task, one <c>failures</c> entry.</summary>
+    /// <param name="reason">The reason, e.g. <c>RESOURCE:MEMORY</c>.</param>
+    /// <param name="detail">The detail text.</param>
+    /// <returns>The fault.</returns>
+    public static FakeEcsFault RunTaskFailure(string reason, string detail) =>
+        new(200, null, null) { RunTaskFailureReason = reason, RunTaskFailureDetail = detail };
 
     /// <summary>A slow answer: the call waits this long, then is answered normally.</summary>
     /// <param name="delay">The delay.</param>

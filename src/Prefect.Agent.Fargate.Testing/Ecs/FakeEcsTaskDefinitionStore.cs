@@ -40,6 +40,12 @@ internal sealed partial class FakeEcsTaskDefinitionStore(string region, string a
             }
         }
 
+        // ECS fetches secrets with the task execution role, and refuses secrets without one at registration.
+        if (containers.Any(c => c?["secrets"] is JsonArray { Count: > 0 }) && string.IsNullOrEmpty(request["executionRoleArn"]?.GetValue<string>()))
+        {
+            throw FakeEcsErrorException.Client("When you are specifying container secrets, you must also specify a value for 'executionRoleArn'.");
+        }
+
         var requires = (request["requiresCompatibilities"] as JsonArray ?? []).Select(c => c!.GetValue<string>()).ToList();
         var networkMode = request["networkMode"]?.GetValue<string>() ?? "bridge";
         if (requires.Contains("FARGATE"))

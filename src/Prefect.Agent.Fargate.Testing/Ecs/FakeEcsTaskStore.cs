@@ -11,7 +11,7 @@ internal sealed class FakeEcsTaskStore(string region, string accountId, TimeProv
 
     public IReadOnlyList<FakeEcsTask> Snapshot() => tasks.Select(t => t with { Task = t.Task.DeepClone().AsObject() }).ToList();
 
-    public JsonObject Run(JsonObject request, string? failureReason)
+    public JsonObject Run(JsonObject request, string? failureReason, string? failureDetail = null)
     {
         var token = request["clientToken"]?.GetValue<string>();
         var fingerprint = Fingerprint(request);
@@ -38,6 +38,13 @@ internal sealed class FakeEcsTaskStore(string region, string accountId, TimeProv
         }
 
         var launchType = request["launchType"]?.GetValue<string>();
+        if (launchType is not null && request["capacityProviderStrategy"] is JsonArray { Count: > 0 })
+        {
+            // ECS refuses both together (the original could not send a strategy; issue 4 lets the strategy win).
+            throw FakeEcsErrorException.InvalidParameter(
+                "Specifying both a launch type and capacity provider strategy is not supported. Specify either a launch type or a capacity provider strategy.");
+        }
+
         var compatibilities = (definition.Definition["compatibilities"] as JsonArray ?? []).Select(c => c!.GetValue<string>()).ToList();
         if (launchType is not null && !compatibilities.Contains(launchType))
         {
@@ -54,7 +61,13 @@ internal sealed class FakeEcsTaskStore(string region, string accountId, TimeProv
         var response = new JsonObject { ["tasks"] = new JsonArray(), ["failures"] = new JsonArray() };
         if (failureReason is not null)
         {
-            response["failures"]!.AsArray().Add(new JsonObject { ["arn"] = definition.Arn, ["reason"] = failureReason });
+            var failure = new JsonObject { ["arn"] = definition.Arn, ["reason"] = failureReason };
+            if (failureDetail is not null)
+            {
+                failure["detail"] = failureDetail;
+            }
+
+            response["failures"]!.AsArray().Add(failure);
         }
         else
         {
