@@ -1,0 +1,71 @@
+using static Prefect.Agent.Fargate.Tests.Integration.Ecs.EcsDeployment;
+
+namespace Prefect.Agent.Fargate.Tests.Integration.Ecs;
+
+/// <summary>The registry's cache and single flight, and RunTask idempotency, over real HTTP.</summary>
+public sealed class DeploymentCacheTests
+{
+    [Fact]
+    public async Task Deploy_SecondRunOfTheSameFlow_MakesExactlyOneEcsCall()
+    {
+        await using var d = await StartAsync();
+        await d.DeployAsync(Run(runId: "run-1"));
+        d.Ecs.ClearRequests();
+
+        var second = await d.DeployAsync(Run(runId: "run-2"));
+
+        var call = Assert.Single(d.Ecs.Requests);
+        Assert.Equal("RunTask", call.Operation);
+        Assert.Equal(d.Ecs.TaskDefinitions.Single().Arn, call.Body()["taskDefinition"].Text());
+        Assert.Equal(2, d.Ecs.Tasks.Count);
+        Assert.Equal(d.Ecs.Tasks[1].TaskArn, second.TaskArn);
+        d.Ecs.AssertEveryRequestValid();
+    }
+
+    [Fact]
+    public async Task Deploy_HundredConcurrentRunsOfOneFlow_RegistersOnce()
+    {
+        await using var d = await StartAsync();
+
+        var results = await Task.WhenAll(Enumerable.Range(0, 100).Select(i => d.DeployAsync(Run(runId: $"run-{i:D3}"))));
+
+        Assert.Equal(1, d.Ecs.GetCallCount("DescribeTaskDefinition"));
+        Assert.Equal(1, d.Ecs.GetCallCount("RegisterTaskDefinition"));
+        Assert.Equal(100, d.Ecs.GetCallCount("RunTask"));
+        Assert.Equal(100, results.Select(r => r.TaskArn).Distinct(StringComparer.Ordinal).Count());
+        var arn = d.Ecs.TaskDefinitions.Single().Arn;
+        Assert.All(d.Ecs.Calls("RunTask"), c => Assert.Equal(arn, c.Body()["taskDefinition"].Text()));
+        Assert.Equal(100, d.Ecs.Tasks.Count);
+        d.Ecs.AssertEveryRequestValid();
+    }
+
+    [Fact]
+    public async Task Launch_SamePlanTwice_EcsReturnsTheSameTaskAndOneTaskExists()
+    {
+        await using var d = await StartAsync();
+        var plan = d.Planner.Plan(Run(), 2, null);
+
+        var first = await d.LaunchAsync(plan, RunId);
+        var again = await d.LaunchAsync(plan, RunId);
+
+        Assert.Equal(first.TaskArn, again.TaskArn);
+        Assert.Single(d.Ecs.Tasks);
+        var launches = d.Ecs.Calls("RunTask");
+        Assert.Equal(2, launches.Count);
+        Assert.All(launches, l => Assert.Equal((200, $"{RunId}-2"), (l.StatusCode, l.Body()["clientToken"].Text())));
+        d.Ecs.AssertEveryRequestValid();
+    }
+
+    [Fact]
+    public async Task Deploy_SameRunAtANewVersion_StartsANewTask()
+    {
+        await using var d = await StartAsync();
+
+        var first = await d.DeployAsync(Run(), version: 2);
+        var rescheduled = await d.DeployAsync(Run(), version: 5);
+
+        Assert.NotEqual(first.TaskArn, rescheduled.TaskArn);
+        Assert.Equal([$"{RunId}-2", $"{RunId}-5"], d.Ecs.Calls("RunTask").Select(c => c.Body()["clientToken"].Text()));
+        Assert.Equal(2, d.Ecs.Tasks.Count);
+    }
+}

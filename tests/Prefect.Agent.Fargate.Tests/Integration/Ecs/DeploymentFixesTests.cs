@@ -1,0 +1,214 @@
+using System.Text.Json.Nodes;
+using Microsoft.Extensions.Time.Testing;
+using Prefect.Agent.Fargate.Ecs;
+using Prefect.Agent.Fargate.Testing.Ecs;
+using static Prefect.Agent.Fargate.Tests.Integration.Ecs.EcsDeployment;
+
+namespace Prefect.Agent.Fargate.Tests.Integration.Ecs;
+
+/// <summary>
+/// The deliberate fixes of issue 4 over real HTTP: drift, the reuse option, "not found" told apart from throttling and
+/// access denied, retries, RunTask failures, inactive definitions.
+/// </summary>
+public sealed class DeploymentFixesTests
+{
+    private const string DefaultFamily = "prefect-task-a718df81";
+
+    private static string Arn(FakeEcs ecs, int revision) =>
+        $"arn:aws:ecs:{ecs.Region}:{ecs.AccountId}:task-definition/{DefaultFamily}:{revision}";
+
+    private static void SetCpu(AgentOptions options, string cpu) => options.Kwargs["cpu"] = cpu;
+
+    [Fact]
+    public async Task Deploy_ConfigurationChangedSinceRegistration_RegistersANewRevision()
+    {
+        await using var ecs = await FakeEcs.StartAsync();
+        await using (var before = await StartAsync(shared: ecs))
+        {
+            await before.DeployAsync(Run(runId: "run-before"));
+        }
+
+        ecs.ClearRequests();
+        await using var after = await StartAsync(o => SetCpu(o, "512"), shared: ecs);
+
+        await after.DeployAsync(Run());
+
+        Assert.Equal(["DescribeTaskDefinition", "RegisterTaskDefinition", "RunTask"], ecs.Operations());
+        Assert.Equal("512", ecs.Calls("RegisterTaskDefinition").Single().Body()["cpu"].Text());
+        Assert.Equal(Arn(ecs, 2), ecs.Calls("RunTask").Single().Body()["taskDefinition"].Text());
+        Assert.Equal(["256", "512"], ecs.TaskDefinitions.Select(t => t.Definition["cpu"].Text()));
+        ecs.AssertEveryRequestValid();
+    }
+
+    [Fact]
+    public async Task Deploy_ConfigurationUnchanged_RunsTheExistingRevision()
+    {
+        await using var ecs = await FakeEcs.StartAsync();
+        await using (var before = await StartAsync(shared: ecs))
+        {
+            await before.DeployAsync(Run(runId: "run-before"));
+        }
+
+        ecs.ClearRequests();
+        await using var after = await StartAsync(shared: ecs);
+
+        await after.DeployAsync(Run());
+
+        // What ECS answers on describe (revision, status, compatibilities, registeredAt, ...) is not drift.
+        Assert.Equal(["DescribeTaskDefinition", "RunTask"], ecs.Operations());
+        Assert.Equal(Arn(ecs, 1), ecs.Calls("RunTask").Single().Body()["taskDefinition"].Text());
+        ecs.AssertEveryRequestValid();
+    }
+
+    [Fact]
+    public async Task Deploy_ReuseExistingWithChangedConfiguration_RunsTheStaleRevisionLikeTheOriginal()
+    {
+        await using var ecs = await FakeEcs.StartAsync();
+        await using (var before = await StartAsync(shared: ecs))
+        {
+            await before.DeployAsync(Run(runId: "run-before"));
+        }
+
+        ecs.ClearRequests();
+        await using var after = await StartAsync(o => { SetCpu(o, "512"); o.ReuseExistingTaskDefinitions = true; }, shared: ecs);
+
+        await after.DeployAsync(Run());
+
+        Assert.Equal(["DescribeTaskDefinition", "RunTask"], ecs.Operations());
+        Assert.Equal(Arn(ecs, 1), ecs.Calls("RunTask").Single().Body()["taskDefinition"].Text());
+        Assert.Single(ecs.TaskDefinitions);
+        ecs.AssertEveryRequestValid();
+    }
+
+    [Fact]
+    public async Task Deploy_DescribeThrottledBeyondMaxAttempts_FailsTheRunNamingThrottlingAndRegistersNothing()
+    {
+        var time = new FakeTimeProvider();
+        await using var d = await StartAsync(o => (o.TimeProvider, o.BotocoreConfig) = (time, Retrying(3)));
+        d.Ecs.InjectFault("DescribeTaskDefinition", FakeEcsFault.Throttling(), times: 3);
+
+        var ex = await Assert.ThrowsAsync<AwsServiceException>(() => PumpAsync(d.DeployAsync(Run()), time));
+
+        Assert.Equal("ThrottlingException", ex.ErrorCode);
+        Assert.Contains("ThrottlingException", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("DescribeTaskDefinition", ex.Message, StringComparison.Ordinal);
+        Assert.Equal(["DescribeTaskDefinition", "DescribeTaskDefinition", "DescribeTaskDefinition"], d.Ecs.Operations());
+        Assert.Empty(d.Ecs.TaskDefinitions);
+        d.Ecs.AssertEveryRequestValid();
+
+        // The failure is not cached: once ECS answers again, the next run registers and starts.
+        await PumpAsync(d.DeployAsync(Run(runId: "run-2")), time);
+        Assert.Equal(["DescribeTaskDefinition", "RegisterTaskDefinition", "RunTask"], d.Ecs.Operations().Skip(3));
+    }
+
+    [Fact]
+    public async Task Deploy_DescribeAccessDenied_FailsTheRunWithoutRetryOrRegistration()
+    {
+        await using var d = await StartAsync(o => o.EnableTaskRevisions = true);
+        d.Ecs.InjectFault("DescribeTaskDefinition", FakeEcsFault.AccessDenied());
+
+        var ex = await Assert.ThrowsAsync<AwsServiceException>(() => d.DeployAsync(Run()));
+
+        Assert.Equal("AccessDeniedException", ex.ErrorCode);
+        Assert.Contains("AccessDeniedException", ex.Message, StringComparison.Ordinal);
+        Assert.Equal(["DescribeTaskDefinition"], d.Ecs.Operations());
+        Assert.Empty(d.Ecs.TaskDefinitions);
+        d.Ecs.AssertEveryRequestValid();
+    }
+
+    [Fact]
+    public async Task Deploy_RunTaskThrottledTwiceWithThreeAttempts_StartsOneTaskWithThreeSignedAttempts()
+    {
+        var time = new FakeTimeProvider();
+        await using var d = await StartAsync(o => (o.TimeProvider, o.BotocoreConfig) = (time, Retrying(3)));
+        d.Ecs.InjectFault("RunTask", FakeEcsFault.Throttling(), times: 2);
+
+        var result = await PumpAsync(d.DeployAsync(Run()), time);
+
+        var attempts = d.Ecs.Calls("RunTask");
+        Assert.Equal([400, 400, 200], attempts.Select(a => a.StatusCode));
+        Assert.Equal(["ThrottlingException", "ThrottlingException", null], attempts.Select(a => a.ErrorCode));
+        Assert.All(attempts, a => Assert.True(a.SignatureValid));
+        Assert.All(attempts, a => Assert.Equal(attempts[0].Body, a.Body));
+        Assert.Equal(attempts.Select(a => a.Headers["x-amz-date"]).Order(StringComparer.Ordinal), attempts.Select(a => a.Headers["x-amz-date"]));
+        Assert.Equal(result.TaskArn, d.Ecs.Tasks.Single().TaskArn);
+        Assert.Equal(2, d.Ecs.ThrottledCount);
+        d.Ecs.AssertEveryRequestValid();
+    }
+
+    [Fact]
+    public async Task Deploy_RunTaskReportsFailures_ThrowsTaskLaunchExceptionNamingArnReasonAndDetail()
+    {
+        await using var d = await StartAsync();
+        d.Ecs.InjectFault("RunTask", FakeEcsFault.RunTaskFailure("RESOURCE:MEMORY", "No container instance met all of its requirements."));
+
+        var ex = await Assert.ThrowsAsync<TaskLaunchException>(() => d.DeployAsync(Run()));
+
+        var failure = Assert.Single(ex.Failures);
+        Assert.Equal(Arn(d.Ecs, 1), failure.Arn);
+        Assert.Equal(
+            $"ECS RunTask started no task. Failures: arn={Arn(d.Ecs, 1)}, reason=RESOURCE:MEMORY, detail=No container instance met all of its requirements.",
+            ex.Message);
+        Assert.Empty(d.Ecs.Tasks);
+        d.Ecs.AssertEveryRequestValid();
+    }
+
+    [Fact]
+    public async Task Deploy_CachedDefinitionDeregistered_RegistersAgainAndRunsTheNewRevision()
+    {
+        await using var d = await StartAsync();
+        await d.DeployAsync(Run(runId: "run-1"));
+        d.Ecs.DeregisterTaskDefinition(Arn(d.Ecs, 1));
+        d.Ecs.ClearRequests();
+
+        await d.DeployAsync(Run(runId: "run-2"));
+
+        Assert.Equal(["RunTask", "DescribeTaskDefinition", "RegisterTaskDefinition", "RunTask"], d.Ecs.Operations());
+        Assert.Equal((400, "ClientException"), (d.Ecs.Requests[0].StatusCode, d.Ecs.Requests[0].ErrorCode));
+        Assert.Equal(Arn(d.Ecs, 1), d.Ecs.Requests[0].Body()["taskDefinition"].Text());
+        var retried = d.Ecs.Requests[3].Body();
+        Assert.Equal(Arn(d.Ecs, 2), retried["taskDefinition"].Text());
+        Assert.Equal(d.Ecs.Requests[0].Body()["clientToken"].Text(), retried["clientToken"].Text());
+        Assert.Equal(["ACTIVE", "INACTIVE"], d.Ecs.TaskDefinitions.Select(t => t.Status).Order(StringComparer.Ordinal));
+        Assert.Equal(Arn(d.Ecs, 2), d.Ecs.Tasks.Single(t => t.Task["overrides"]!.ToJsonString().Contains("run-2", StringComparison.Ordinal)).TaskDefinitionArn);
+        d.Ecs.AssertEveryRequestValid();
+    }
+
+    [Theory]
+    [InlineData("TaskDefinition is inactive")]
+    [InlineData("TaskDefinition not found.")]
+    public async Task Deploy_RunTaskRefusesTheDefinition_EnsuresItAgainAndRetriesOnce(string message)
+    {
+        await using var d = await StartAsync();
+        await d.DeployAsync(Run(runId: "run-1"));
+        d.Ecs.ClearRequests();
+        d.Ecs.InjectFault("RunTask", FakeEcsFault.Error(400, "ClientException", message));
+
+        var result = await d.DeployAsync(Run(runId: "run-2"));
+
+        // The definition is still there (only the answer was refused): the registry checks again and finds it.
+        Assert.Equal(["RunTask", "DescribeTaskDefinition", "RunTask"], d.Ecs.Operations());
+        Assert.Equal(Arn(d.Ecs, 1), d.Ecs.Requests[2].Body()["taskDefinition"].Text());
+        Assert.Equal(result.TaskArn, d.Ecs.Tasks[^1].TaskArn);
+        d.Ecs.AssertEveryRequestValid();
+    }
+
+    [Fact]
+    public async Task Deploy_RunTaskRefusedForAnotherReason_FailsWithoutReEnsuring()
+    {
+        await using var d = await StartAsync();
+        await d.DeployAsync(Run(runId: "run-1"));
+        d.Ecs.ClearRequests();
+        d.Ecs.InjectFault("RunTask", FakeEcsFault.Error(400, "ClusterNotFoundException", "Cluster not found."));
+
+        var ex = await Assert.ThrowsAsync<AwsServiceException>(() => d.DeployAsync(Run(runId: "run-2")));
+
+        Assert.Equal("ClusterNotFoundException", ex.ErrorCode);
+        Assert.Equal(["RunTask"], d.Ecs.Operations());
+    }
+
+    private static BotocoreConfig Retrying(int maxAttempts) =>
+
+        // The read timeout runs on the pumped fake clock: make it long enough never to fire during a local call.
+        new() { MaxAttempts = maxAttempts, ReadTimeout = TimeSpan.FromHours(1) };
+}
