@@ -174,6 +174,40 @@ public sealed class DeploymentFixesTests
         d.Ecs.AssertEveryRequestValid();
     }
 
+    [Fact]
+    public async Task Deploy_ConcurrentRunsWithADeregisteredCachedDefinition_AllRecoverWithOneRegistration()
+    {
+        await using var d = await StartAsync();
+        await d.DeployAsync(Run(runId: "run-0"));
+        d.Ecs.DeregisterTaskDefinition(Arn(d.Ecs, 1));
+        d.Ecs.ClearRequests();
+
+        var results = await Task.WhenAll(Enumerable.Range(1, 20).Select(i => d.DeployAsync(Run(runId: $"run-{i}"))));
+
+        Assert.Equal(20, results.Select(r => r.TaskArn).Distinct(StringComparer.Ordinal).Count());
+        Assert.Equal(1, d.Ecs.GetCallCount("RegisterTaskDefinition"));
+        Assert.Equal(Arn(d.Ecs, 2), d.Ecs.TaskDefinitions[^1].Arn);
+        Assert.All(d.Ecs.Tasks.Skip(1), t => Assert.Equal(Arn(d.Ecs, 2), t.TaskDefinitionArn));
+        d.Ecs.AssertEveryRequestValid();
+    }
+
+    [Fact]
+    public async Task Deploy_RevisionsLookupFindsOnlyADeregisteredRevision_RegistersInsteadOfRunningIt()
+    {
+        await using var d = await StartAsync(o => o.EnableTaskRevisions = true);
+        d.Ecs.RegisterTaskDefinition(d.Planner.Plan(Run(flowVersion: 1), 1, null).TaskDefinition.RegisterRequest);
+        d.Ecs.DeregisterTaskDefinition(d.Ecs.TaskDefinitions[0].Arn);
+        d.Ecs.RegisterTaskDefinition(d.Planner.Plan(Run(flowId: OtherFlowId, flowVersion: 5), 1, null).TaskDefinition.RegisterRequest);
+
+        await d.DeployAsync(Run(flowVersion: 1));
+
+        // The tagging API still lists the deregistered revision (like AWS); the original would have run it and failed.
+        Assert.Equal(["DescribeTaskDefinition", "GetResources", "DescribeTaskDefinition", "RegisterTaskDefinition", "RunTask"], d.Ecs.Operations());
+        Assert.Equal(d.Ecs.TaskDefinitions[0].Arn, d.Ecs.Requests[2].Body()["taskDefinition"].Text());
+        Assert.Equal(d.Ecs.TaskDefinitions[2].Arn, d.Ecs.Requests[4].Body()["taskDefinition"].Text());
+        d.Ecs.AssertEveryRequestValid();
+    }
+
     [Theory]
     [InlineData("TaskDefinition is inactive")]
     [InlineData("TaskDefinition not found.")]
