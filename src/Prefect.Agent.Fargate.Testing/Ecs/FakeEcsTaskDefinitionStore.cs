@@ -75,6 +75,20 @@ internal sealed partial class FakeEcsTaskDefinitionStore(string region, string a
         var arn = $"arn:aws:ecs:{region}:{accountId}:task-definition/{family}:{number}";
         var definition = request.DeepClone().AsObject();
         definition.Remove("tags");
+
+        // Like ECS, describe answers defaults for what the request left out: a client comparing its request with a
+        // described definition (drift detection) must not read them as changes.
+        foreach (var container in definition["containerDefinitions"]!.AsArray().OfType<JsonObject>())
+        {
+            container.TryAdd("cpu", 0);
+            container.TryAdd("portMappings", new JsonArray());
+            container.TryAdd("mountPoints", new JsonArray());
+            container.TryAdd("volumesFrom", new JsonArray());
+            container.TryAdd("systemControls", new JsonArray());
+        }
+
+        definition.TryAdd("volumes", new JsonArray());
+        definition.TryAdd("placementConstraints", new JsonArray());
         definition["taskDefinitionArn"] = arn;
         definition["revision"] = number;
         definition["status"] = "ACTIVE";

@@ -54,7 +54,8 @@ public sealed class DeploymentFixesTests
 
         await after.DeployAsync(Run());
 
-        // What ECS answers on describe (revision, status, compatibilities, registeredAt, ...) is not drift.
+        // What ECS adds on describe (revision, status, container cpu 0, portMappings [], volumes [], ...) is not drift.
+        Assert.Equal(0, ecs.TaskDefinitions.Single().Definition["containerDefinitions"]![0]!["cpu"]!.GetValue<int>());
         Assert.Equal(["DescribeTaskDefinition", "RunTask"], ecs.Operations());
         Assert.Equal(Arn(ecs, 1), ecs.Calls("RunTask").Single().Body()["taskDefinition"].Text());
         ecs.AssertEveryRequestValid();
@@ -78,6 +79,22 @@ public sealed class DeploymentFixesTests
         Assert.Equal(Arn(ecs, 1), ecs.Calls("RunTask").Single().Body()["taskDefinition"].Text());
         Assert.Single(ecs.TaskDefinitions);
         ecs.AssertEveryRequestValid();
+    }
+
+    [Fact]
+    public async Task Deploy_RevisionsNewVersionOfTheSameFlow_RegistersANewRevisionInsteadOfRunningTheOldOne()
+    {
+        await using var d = await StartAsync(o => o.EnableTaskRevisions = true);
+        d.Ecs.RegisterTaskDefinition(d.Planner.Plan(Run(flowVersion: 3, image: "etl:v3"), 1, null).TaskDefinition.RegisterRequest);
+
+        await d.DeployAsync(Run(flowVersion: 4, image: "etl:v4"));
+
+        // The original's "tag id == id8" row ran the family's latest revision: version 3's image for a version 4 run.
+        Assert.Equal(["DescribeTaskDefinition", "RegisterTaskDefinition", "RunTask"], d.Ecs.Operations());
+        var revision = d.Ecs.TaskDefinitions[^1];
+        Assert.Equal(("etl:v4", "4"), (revision.Definition["containerDefinitions"]![0]!["image"].Text(), revision.Tags["PrefectFlowVersion"]));
+        Assert.Equal(revision.Arn, d.Ecs.Calls("RunTask").Single().Body()["taskDefinition"].Text());
+        d.Ecs.AssertEveryRequestValid();
     }
 
     [Fact]
