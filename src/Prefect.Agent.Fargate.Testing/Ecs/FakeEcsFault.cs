@@ -31,6 +31,9 @@ public sealed class FakeEcsFault
     /// <summary>Gets a value indicating whether the connection is dropped without an answer.</summary>
     public bool Disconnect { get; private init; }
 
+    /// <summary>Gets a value indicating whether the call takes effect and then the connection is dropped without an answer.</summary>
+    public bool LosesResponse { get; private init; }
+
     /// <summary>ECS throttling: HTTP 400 <c>ThrottlingException</c> "Rate exceeded" (the tagging API's <c>ThrottledException</c>).</summary>
     /// <returns>The fault.</returns>
     public static FakeEcsFault Throttling() => new(400, "ThrottlingException", "Rate exceeded");
@@ -70,4 +73,11 @@ public sealed class FakeEcsFault
     /// <summary>A dropped connection (the client sees a connection error).</summary>
     /// <returns>The fault.</returns>
     public static FakeEcsFault DropConnection() => new(0, null, null) { Disconnect = true };
+
+    /// <summary>
+    /// A lost answer: the call takes effect (e.g. RunTask starts the task and records its <c>clientToken</c>), then the
+    /// connection is dropped, as when a response is lost on the network. A retry with the same token gets the same task.
+    /// </summary>
+    /// <returns>The fault.</returns>
+    public static FakeEcsFault LoseResponse() => new(0, null, null) { LosesResponse = true };
 }

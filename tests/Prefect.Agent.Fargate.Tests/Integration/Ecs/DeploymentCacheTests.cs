@@ -1,3 +1,5 @@
+using Microsoft.Extensions.Time.Testing;
+using Prefect.Agent.Fargate.Testing.Ecs;
 using static Prefect.Agent.Fargate.Tests.Integration.Ecs.EcsDeployment;
 
 namespace Prefect.Agent.Fargate.Tests.Integration.Ecs;
@@ -23,9 +25,9 @@ public sealed class DeploymentCacheTests
     }
 
     [Fact]
-    public async Task Deploy_HundredConcurrentRunsOfOneFlow_RegistersOnce()
+    public async Task Deploy_HundredConcurrentRunsOfOneFlow_RegistersOnceWithinEcsQuotas()
     {
-        await using var d = await StartAsync();
+        await using var d = await StartAsync(fakeOptions: new FakeEcsOptions { EnforceQuotas = true });
 
         var results = await Task.WhenAll(Enumerable.Range(0, 100).Select(i => d.DeployAsync(Run(runId: $"run-{i:D3}"))));
 
@@ -36,6 +38,23 @@ public sealed class DeploymentCacheTests
         var arn = d.Ecs.TaskDefinitions.Single().Arn;
         Assert.All(d.Ecs.Calls("RunTask"), c => Assert.Equal(arn, c.Body()["taskDefinition"].Text()));
         Assert.Equal(100, d.Ecs.Tasks.Count);
+        Assert.Equal(0, d.Ecs.ThrottledCount);
+        d.Ecs.AssertEveryRequestValid();
+    }
+
+    [Fact]
+    public async Task Deploy_RunTaskAnswerLost_TheRetryGetsTheSameTaskAndOneTaskExists()
+    {
+        var time = new FakeTimeProvider();
+        await using var d = await StartAsync(o => (o.TimeProvider, o.BotocoreConfig) = (time, new BotocoreConfig { MaxAttempts = 3, ReadTimeout = TimeSpan.FromHours(1) }));
+        d.Ecs.InjectFault("RunTask", FakeEcsFault.LoseResponse());
+
+        var result = await PumpAsync(d.DeployAsync(Run()), time);
+
+        var launches = d.Ecs.Calls("RunTask");
+        Assert.Equal([0, 200], launches.Select(l => l.StatusCode));
+        Assert.Equal(launches[0].Body, launches[1].Body);
+        Assert.Equal(result.TaskArn, d.Ecs.Tasks.Single().TaskArn);
         d.Ecs.AssertEveryRequestValid();
     }
 

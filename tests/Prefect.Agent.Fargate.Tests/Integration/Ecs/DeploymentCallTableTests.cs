@@ -164,6 +164,23 @@ public sealed class DeploymentCallTableTests
     }
 
     [Fact]
+    public async Task PlanValidation_TestTask_IsRegisteredAndStartedWithValidRequests()
+    {
+        await using var d = await StartAsync();
+        var (register, runTask) = d.Planner.PlanValidation("prefect-test-task-1a2b3c4d");
+
+        var arn = await d.Services.Registry.EnsureAsync(
+            new TaskDefinitionRequest { Family = "prefect-test-task-1a2b3c4d", RegisterRequest = register, FlowId8 = "1a2b3c4d" }, CancellationToken.None);
+        var started = await d.Services.Launcher.RunTaskAsync(new TaskLaunchRequest { FlowRunId = "validation", Request = runTask }, CancellationToken.None);
+
+        Assert.Equal(["DescribeTaskDefinition", "RegisterTaskDefinition", "RunTask"], d.Ecs.Operations());
+        Assert.Equal(Arn(d.Ecs, "prefect-test-task-1a2b3c4d", 1), arn);
+        Assert.Equal("busybox", d.Ecs.TaskDefinitions.Single().Definition["containerDefinitions"]![0]!["image"].Text());
+        Assert.Equal(started.TaskArn, d.Ecs.Tasks.Single().TaskArn);
+        d.Ecs.AssertEveryRequestValid();
+    }
+
+    [Fact]
     public async Task Deploy_ImageResolutionFails_MakesNoEcsCall()
     {
         await using var d = await StartAsync();
