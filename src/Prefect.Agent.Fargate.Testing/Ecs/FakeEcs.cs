@@ -19,8 +19,11 @@ namespace Prefect.Agent.Fargate.Testing.Ecs;
 /// <example>
 /// <code>
 /// await using var ecs = await FakeEcs.StartAsync();
-/// var options = new AgentOptions { EcsServiceUrl = ecs.Url, TaggingServiceUrl = ecs.Url, RegionName = ecs.Region,
-///     AwsAccessKeyId = FakeEcs.AccessKeyId, AwsSecretAccessKey = FakeEcs.SecretAccessKey };
+/// var options = ecs.ApplyTo(new AgentOptions()); // endpoints, region and the test credentials
+/// // Like ECS, Fargate needs cpu, memory and a subnet:
+/// options.Kwargs["cpu"] = "256";
+/// options.Kwargs["memory"] = "512";
+/// options.Kwargs["networkConfiguration"] = "{'awsvpcConfiguration': {'subnets': ['subnet-1']}}";
 /// </code>
 /// </example>
 public sealed partial class FakeEcs : IAsyncDisposable

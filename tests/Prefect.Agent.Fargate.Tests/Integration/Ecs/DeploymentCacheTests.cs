@@ -1,4 +1,7 @@
 using Microsoft.Extensions.Time.Testing;
+using Prefect.Agent.Fargate.Deployment;
+using Prefect.Agent.Fargate.Ecs;
+using Prefect.Agent.Fargate.Kwargs;
 using Prefect.Agent.Fargate.Testing.Ecs;
 using static Prefect.Agent.Fargate.Tests.Integration.Ecs.EcsDeployment;
 
@@ -56,6 +59,23 @@ public sealed class DeploymentCacheTests
         Assert.Equal(launches[0].Body, launches[1].Body);
         Assert.Equal(result.TaskArn, d.Ecs.Tasks.Single().TaskArn);
         d.Ecs.AssertEveryRequestValid();
+    }
+
+    [Fact]
+    public async Task Deploy_ServicesCreatedFromOptionsAlone_ReachTheFake()
+    {
+        await using var ecs = await FakeEcs.StartAsync();
+        var options = ecs.ApplyTo(new AgentOptions { Kwargs = FargateKwargs() });
+        var planner = new DeploymentPlanner(options, KwargsParser.Parse(options.Kwargs, _ => null));
+        using var services = EcsAgentServices.Create(options);
+        var plan = planner.Plan(Run(), 2, null);
+
+        plan.RunTask["taskDefinition"] = await services.Registry.EnsureAsync(plan.TaskDefinition, CancellationToken.None);
+        var result = await services.Launcher.RunTaskAsync(new TaskLaunchRequest { FlowRunId = RunId, Request = plan.RunTask }, CancellationToken.None);
+
+        Assert.Equal(["DescribeTaskDefinition", "RegisterTaskDefinition", "RunTask"], ecs.Operations());
+        Assert.Equal(ecs.Tasks.Single().TaskArn, result.TaskArn);
+        ecs.AssertEveryRequestValid();
     }
 
     [Fact]
