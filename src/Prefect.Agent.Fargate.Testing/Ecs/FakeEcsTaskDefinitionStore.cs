@@ -87,6 +87,14 @@ internal sealed partial class FakeEcsTaskDefinitionStore(string region, string a
             container.TryAdd("systemControls", new JsonArray());
         }
 
+        foreach (var (member, unit) in new[] { ("cpu", "vcpu"), ("memory", "gb") })
+        {
+            if (definition[member] is JsonValue value && value.TryGetValue<string>(out var text))
+            {
+                definition[member] = TaskSize(text, unit);
+            }
+        }
+
         definition.TryAdd("volumes", new JsonArray());
         definition.TryAdd("placementConstraints", new JsonArray());
         definition["taskDefinitionArn"] = arn;
@@ -251,6 +259,19 @@ internal sealed partial class FakeEcsTaskDefinitionStore(string region, string a
         var end = offset + page.Count;
         return (page, end < items.Count ? Convert.ToBase64String(Encoding.UTF8.GetBytes("offset:" + end.ToString(CultureInfo.InvariantCulture))) : null);
     }
+
+    // ECS stores task cpu "1 vCPU" as "1024" CPU units and memory "2 GB" as "2048" MiB.
+    private static string TaskSize(string text, string unit)
+    {
+        var match = SizePattern().Match(text);
+        return match.Success && string.Equals(match.Groups[2].Value, unit, StringComparison.OrdinalIgnoreCase)
+            && decimal.TryParse(match.Groups[1].Value, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var number)
+            ? decimal.Truncate(number * 1024).ToString(CultureInfo.InvariantCulture)
+            : text;
+    }
+
+    [GeneratedRegex(@"^\s*(\d+(?:\.\d+)?)\s*([A-Za-z]+)\s*$", RegexOptions.CultureInvariant)]
+    private static partial Regex SizePattern();
 
     [GeneratedRegex("^[a-zA-Z0-9_-]{1,255}$")]
     private static partial Regex FamilyPattern();

@@ -62,6 +62,26 @@ public sealed class DeploymentFixesTests
     }
 
     [Fact]
+    public async Task Deploy_CpuAndMemoryInVcpuAndGb_AreNotDriftOnceEcsStoredThemAsUnits()
+    {
+        await using var ecs = await FakeEcs.StartAsync();
+        void Size(AgentOptions o) => (o.Kwargs["cpu"], o.Kwargs["memory"]) = ("0.25 vCPU", "0.5 GB");
+        await using (var before = await StartAsync(Size, shared: ecs))
+        {
+            await before.DeployAsync(Run(runId: "run-before"));
+        }
+
+        ecs.ClearRequests();
+        await using var after = await StartAsync(Size, shared: ecs);
+
+        await after.DeployAsync(Run());
+
+        Assert.Equal(("256", "512"), (ecs.TaskDefinitions.Single().Definition["cpu"].Text(), ecs.TaskDefinitions.Single().Definition["memory"].Text()));
+        Assert.Equal(["DescribeTaskDefinition", "RunTask"], ecs.Operations());
+        ecs.AssertEveryRequestValid();
+    }
+
+    [Fact]
     public async Task Deploy_ReuseExistingWithChangedConfiguration_RunsTheStaleRevisionLikeTheOriginal()
     {
         await using var ecs = await FakeEcs.StartAsync();
