@@ -7,7 +7,7 @@ namespace Prefect.Agent.Fargate.Testing.Ecs;
 internal sealed class FakeEcsTaskStore(string region, string accountId, TimeProvider timeProvider, FakeEcsTaskDefinitionStore definitions)
 {
     private readonly List<FakeEcsTask> tasks = [];
-    private readonly Dictionary<string, (string Fingerprint, JsonObject Response)> idempotency = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, (JsonObject Parameters, JsonObject Response)> idempotency = new(StringComparer.Ordinal);
 
     public IReadOnlyList<FakeEcsTask> Snapshot() => tasks.Select(t => t with { Task = t.Task.DeepClone().AsObject() }).ToList();
 
@@ -18,7 +18,8 @@ internal sealed class FakeEcsTaskStore(string region, string accountId, TimeProv
         if (token is not null && idempotency.TryGetValue(token, out var previous))
         {
             // ECS answers a repeated token with the first call's tasks, and refuses it with other parameters.
-            return previous.Fingerprint == fingerprint
+            // Parameters compare as JSON values (member order does not matter to ECS).
+            return JsonNode.DeepEquals(previous.Parameters, fingerprint)
                 ? previous.Response.DeepClone().AsObject()
                 : throw FakeEcsErrorException.InvalidParameter($"The client token '{token}' was already used with different request parameters.");
         }
@@ -121,11 +122,11 @@ internal sealed class FakeEcsTaskStore(string region, string accountId, TimeProv
         return cluster.StartsWith("arn:", StringComparison.Ordinal) && slash >= 0 ? cluster[(slash + 1)..] : cluster;
     }
 
-    private static string Fingerprint(JsonObject request)
+    private static JsonObject Fingerprint(JsonObject request)
     {
         var copy = request.DeepClone().AsObject();
         copy.Remove("clientToken");
-        return copy.ToJsonString();
+        return copy;
     }
 
     private FakeEcsTask NewTask(JsonObject request, FakeEcsTaskDefinitionStore.Revision definition, string cluster, string? launchType)

@@ -69,4 +69,21 @@ public sealed class FakeEcsRulesTests
         Assert.Equal(ecs.Tasks.Single().TaskArn, retried["tasks"]![0]!["taskArn"]!.GetValue<string>());
         Assert.Equal([0, 200], ecs.Requests.Select(r => r.StatusCode));
     }
+
+    [Fact]
+    public async Task RunTask_SameTokenSameParametersInAnotherOrder_ReturnsTheSameTask()
+    {
+        await using var ecs = await FakeEcs.StartAsync();
+        using var client = EcsTestClients.Create(ecs);
+        var arn = ecs.RegisterTaskDefinition(EcsTestClients.TaskDefinition("flow")).Arn;
+        var request = EcsTestClients.RunTask(arn, clientToken: "t-2");
+        var reordered = new JsonObject(request.Reverse().Select(p => KeyValuePair.Create(p.Key, p.Value?.DeepClone())));
+
+        var first = await client.RunTaskAsync(request, CancellationToken.None);
+        var again = await client.RunTaskAsync(reordered, CancellationToken.None);
+
+        Assert.NotEqual(request.ToJsonString(), reordered.ToJsonString());
+        Assert.Equal(first["tasks"]![0]!["taskArn"]!.GetValue<string>(), again["tasks"]![0]!["taskArn"]!.GetValue<string>());
+        Assert.Single(ecs.Tasks);
+    }
 }
