@@ -139,6 +139,22 @@ public sealed class DeploymentFixesTests
     }
 
     [Fact]
+    public async Task Deploy_TagLookupThrottledOnce_IsRetriedAndTheRunProceeds()
+    {
+        var time = new FakeTimeProvider();
+        await using var d = await StartAsync(o => (o.EnableTaskRevisions, o.TimeProvider, o.BotocoreConfig) = (true, time, Retrying(3)));
+        d.Ecs.RegisterTaskDefinition(d.Planner.Plan(Run(flowId: OtherFlowId, flowVersion: 5), 1, null).TaskDefinition.RegisterRequest);
+        d.Ecs.InjectFault("GetResources", FakeEcsFault.Throttling());
+
+        await PumpAsync(d.DeployAsync(Run(flowVersion: 1)), time);
+
+        // The tagging API throttles with its own code, ThrottledException.
+        Assert.Equal(["ThrottledException", null], d.Ecs.Calls("GetResources").Select(c => c.ErrorCode));
+        Assert.Equal(["DescribeTaskDefinition", "GetResources", "GetResources", "RegisterTaskDefinition", "RunTask"], d.Ecs.Operations());
+        d.Ecs.AssertEveryRequestValid();
+    }
+
+    [Fact]
     public async Task Deploy_DescribeAccessDenied_FailsTheRunWithoutRetryOrRegistration()
     {
         await using var d = await StartAsync(o => o.EnableTaskRevisions = true);
