@@ -8,7 +8,7 @@ namespace Prefect.Agent.Fargate.Tests.Integration.Ecs;
 
 /// <summary>
 /// The deliberate fixes of issue 4 over real HTTP: drift, the reuse option, "not found" told apart from throttling and
-/// access denied, retries, RunTask failures, inactive definitions.
+/// access denied, retries, RunTask failures.
 /// </summary>
 public sealed class DeploymentFixesTests
 {
