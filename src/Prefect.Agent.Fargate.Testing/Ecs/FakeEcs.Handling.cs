@@ -129,20 +129,29 @@ public sealed partial class FakeEcs
             throw new FakeEcsErrorException(400, validation.HasTypeError ? "SerializationException" : "InvalidParameterException", validation.Report);
         }
 
+        JsonObject result;
         lock (gate)
         {
-            return operation switch
+            result = operation switch
             {
                 "RegisterTaskDefinition" => definitions.Register(request),
                 "DescribeTaskDefinition" => definitions.Describe(request),
                 "DeregisterTaskDefinition" => definitions.Deregister(request),
                 "ListTaskDefinitions" => definitions.List(request),
-                "RunTask" => tasks.Run(request, fault?.RunTaskFailureReason),
+                "RunTask" => tasks.Run(request, fault?.RunTaskFailureReason, fault?.RunTaskFailureDetail),
                 "DescribeTasks" => tasks.Describe(request),
                 "GetResources" => definitions.GetResources(request),
                 _ => throw new FakeEcsErrorException(400, "UnsupportedOperationException", $"The fake ECS does not implement {operation}."),
             };
         }
+
+        if (fault?.LosesResponse == true)
+        {
+            // The call took effect; only its answer is lost (the client sees a connection error and may retry).
+            throw new DroppedConnectionException();
+        }
+
+        return result;
     }
 
     private async Task WriteAsync(HttpContext context, int status, JsonObject body)

@@ -19,8 +19,11 @@ namespace Prefect.Agent.Fargate.Testing.Ecs;
 /// <example>
 /// <code>
 /// await using var ecs = await FakeEcs.StartAsync();
-/// var options = new AgentOptions { EcsServiceUrl = ecs.Url, TaggingServiceUrl = ecs.Url, RegionName = ecs.Region,
-///     AwsAccessKeyId = FakeEcs.AccessKeyId, AwsSecretAccessKey = FakeEcs.SecretAccessKey };
+/// var options = ecs.ApplyTo(new AgentOptions()); // endpoints, region and the test credentials
+/// // Like ECS, Fargate needs cpu, memory and a subnet:
+/// options.Kwargs["cpu"] = "256";
+/// options.Kwargs["memory"] = "512";
+/// options.Kwargs["networkConfiguration"] = "{'awsvpcConfiguration': {'subnets': ['subnet-1']}}";
 /// </code>
 /// </example>
 public sealed partial class FakeEcs : IAsyncDisposable
@@ -206,6 +209,31 @@ public sealed partial class FakeEcs : IAsyncDisposable
             catch (FakeEcsErrorException ex)
             {
                 throw new ArgumentException($"{ex.ErrorCode}: {ex.Message}", nameof(request), ex);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Deregisters a revision directly (as DeregisterTaskDefinition would): it becomes <c>INACTIVE</c>, so RunTask refuses
+    /// it and DescribeTaskDefinition of the bare family skips it, e.g. to test an agent whose cached definition was
+    /// deregistered behind its back.
+    /// </summary>
+    /// <param name="taskDefinition"><c>family:revision</c> or the revision's ARN.</param>
+    /// <returns>The revision, now inactive.</returns>
+    /// <exception cref="ArgumentException">No such revision (a bare family is refused, as ECS does).</exception>
+    public FakeEcsTaskDefinition DeregisterTaskDefinition(string taskDefinition)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(taskDefinition);
+        lock (gate)
+        {
+            try
+            {
+                var arn = definitions.Deregister(new JsonObject { ["taskDefinition"] = taskDefinition })["taskDefinition"]!["taskDefinitionArn"]!.GetValue<string>();
+                return definitions.Snapshot().Single(d => d.Arn == arn);
+            }
+            catch (FakeEcsErrorException ex)
+            {
+                throw new ArgumentException($"{ex.ErrorCode}: {ex.Message}", nameof(taskDefinition), ex);
             }
         }
     }

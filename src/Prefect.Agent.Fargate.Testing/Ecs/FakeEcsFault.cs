@@ -22,11 +22,17 @@ public sealed class FakeEcsFault
     /// <summary>Gets the RunTask failure reason (the call succeeds with an empty <c>tasks</c> and one <c>failures</c> entry).</summary>
     public string? RunTaskFailureReason { get; private init; }
 
+    /// <summary>Gets the RunTask failure detail, if any.</summary>
+    public string? RunTaskFailureDetail { get; private init; }
+
     /// <summary>Gets the extra delay before the call is answered normally.</summary>
     public TimeSpan? Delay { get; private init; }
 
     /// <summary>Gets a value indicating whether the connection is dropped without an answer.</summary>
     public bool Disconnect { get; private init; }
+
+    /// <summary>Gets a value indicating whether the call takes effect and then the connection is dropped without an answer.</summary>
+    public bool LosesResponse { get; private init; }
 
     /// <summary>ECS throttling: HTTP 400 <c>ThrottlingException</c> "Rate exceeded" (the tagging API's <c>ThrottledException</c>).</summary>
     /// <returns>The fault.</returns>
@@ -52,6 +58,13 @@ public sealed class FakeEcsFault
     /// <returns>The fault.</returns>
     public static FakeEcsFault RunTaskFailure(string reason = "RESOURCE:MEMORY") => new(200, null, null) { RunTaskFailureReason = reason };
 
+    /// <summary>A RunTask failure with a detail, as ECS reports e.g. placement failures: no task, one <c>failures</c> entry.</summary>
+    /// <param name="reason">The reason, e.g. <c>RESOURCE:MEMORY</c>.</param>
+    /// <param name="detail">The detail text.</param>
+    /// <returns>The fault.</returns>
+    public static FakeEcsFault RunTaskFailure(string reason, string detail) =>
+        new(200, null, null) { RunTaskFailureReason = reason, RunTaskFailureDetail = detail };
+
     /// <summary>A slow answer: the call waits this long, then is answered normally.</summary>
     /// <param name="delay">The delay.</param>
     /// <returns>The fault.</returns>
@@ -60,4 +73,11 @@ public sealed class FakeEcsFault
     /// <summary>A dropped connection (the client sees a connection error).</summary>
     /// <returns>The fault.</returns>
     public static FakeEcsFault DropConnection() => new(0, null, null) { Disconnect = true };
+
+    /// <summary>
+    /// A lost answer: the call takes effect (e.g. RunTask starts the task and records its <c>clientToken</c>), then the
+    /// connection is dropped, as when a response is lost on the network. A retry with the same token gets the same task.
+    /// </summary>
+    /// <returns>The fault.</returns>
+    public static FakeEcsFault LoseResponse() => new(0, null, null) { LosesResponse = true };
 }

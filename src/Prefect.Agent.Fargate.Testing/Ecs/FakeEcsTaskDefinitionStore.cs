@@ -40,6 +40,12 @@ internal sealed partial class FakeEcsTaskDefinitionStore(string region, string a
             }
         }
 
+        // ECS fetches secrets with the task execution role, and refuses secrets without one at registration.
+        if (containers.Any(c => c?["secrets"] is JsonArray { Count: > 0 }) && string.IsNullOrEmpty(request["executionRoleArn"]?.GetValue<string>()))
+        {
+            throw FakeEcsErrorException.Client("When you are specifying container secrets, you must also specify a value for 'executionRoleArn'.");
+        }
+
         var requires = (request["requiresCompatibilities"] as JsonArray ?? []).Select(c => c!.GetValue<string>()).ToList();
         var networkMode = request["networkMode"]?.GetValue<string>() ?? "bridge";
         if (requires.Contains("FARGATE"))
@@ -69,6 +75,28 @@ internal sealed partial class FakeEcsTaskDefinitionStore(string region, string a
         var arn = $"arn:aws:ecs:{region}:{accountId}:task-definition/{family}:{number}";
         var definition = request.DeepClone().AsObject();
         definition.Remove("tags");
+
+        // Like ECS, describe answers defaults for what the request left out: a client comparing its request with a
+        // described definition (drift detection) must not read them as changes.
+        foreach (var container in definition["containerDefinitions"]!.AsArray().OfType<JsonObject>())
+        {
+            container.TryAdd("cpu", 0);
+            container.TryAdd("portMappings", new JsonArray());
+            container.TryAdd("mountPoints", new JsonArray());
+            container.TryAdd("volumesFrom", new JsonArray());
+            container.TryAdd("systemControls", new JsonArray());
+        }
+
+        foreach (var (member, unit) in new[] { ("cpu", "vcpu"), ("memory", "gb") })
+        {
+            if (definition[member] is JsonValue value && value.TryGetValue<string>(out var text))
+            {
+                definition[member] = TaskSize(text, unit);
+            }
+        }
+
+        definition.TryAdd("volumes", new JsonArray());
+        definition.TryAdd("placementConstraints", new JsonArray());
         definition["taskDefinitionArn"] = arn;
         definition["revision"] = number;
         definition["status"] = "ACTIVE";
@@ -231,6 +259,19 @@ internal sealed partial class FakeEcsTaskDefinitionStore(string region, string a
         var end = offset + page.Count;
         return (page, end < items.Count ? Convert.ToBase64String(Encoding.UTF8.GetBytes("offset:" + end.ToString(CultureInfo.InvariantCulture))) : null);
     }
+
+    // ECS stores task cpu "1 vCPU" as "1024" CPU units and memory "2 GB" as "2048" MiB.
+    private static string TaskSize(string text, string unit)
+    {
+        var match = SizePattern().Match(text);
+        return match.Success && string.Equals(match.Groups[2].Value, unit, StringComparison.OrdinalIgnoreCase)
+            && decimal.TryParse(match.Groups[1].Value, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var number)
+            ? decimal.Truncate(number * 1024).ToString(CultureInfo.InvariantCulture)
+            : text;
+    }
+
+    [GeneratedRegex(@"^\s*(\d+(?:\.\d+)?)\s*([A-Za-z]+)\s*$", RegexOptions.CultureInvariant)]
+    private static partial Regex SizePattern();
 
     [GeneratedRegex("^[a-zA-Z0-9_-]{1,255}$")]
     private static partial Regex FamilyPattern();

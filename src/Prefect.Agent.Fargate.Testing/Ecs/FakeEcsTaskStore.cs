@@ -7,18 +7,19 @@ namespace Prefect.Agent.Fargate.Testing.Ecs;
 internal sealed class FakeEcsTaskStore(string region, string accountId, TimeProvider timeProvider, FakeEcsTaskDefinitionStore definitions)
 {
     private readonly List<FakeEcsTask> tasks = [];
-    private readonly Dictionary<string, (string Fingerprint, JsonObject Response)> idempotency = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, (JsonObject Parameters, JsonObject Response)> idempotency = new(StringComparer.Ordinal);
 
     public IReadOnlyList<FakeEcsTask> Snapshot() => tasks.Select(t => t with { Task = t.Task.DeepClone().AsObject() }).ToList();
 
-    public JsonObject Run(JsonObject request, string? failureReason)
+    public JsonObject Run(JsonObject request, string? failureReason, string? failureDetail = null)
     {
         var token = request["clientToken"]?.GetValue<string>();
         var fingerprint = Fingerprint(request);
         if (token is not null && idempotency.TryGetValue(token, out var previous))
         {
             // ECS answers a repeated token with the first call's tasks, and refuses it with other parameters.
-            return previous.Fingerprint == fingerprint
+            // Parameters compare as JSON values (member order does not matter to ECS).
+            return JsonNode.DeepEquals(previous.Parameters, fingerprint)
                 ? previous.Response.DeepClone().AsObject()
                 : throw FakeEcsErrorException.InvalidParameter($"The client token '{token}' was already used with different request parameters.");
         }
@@ -38,6 +39,13 @@ internal sealed class FakeEcsTaskStore(string region, string accountId, TimeProv
         }
 
         var launchType = request["launchType"]?.GetValue<string>();
+        if (launchType is not null && request["capacityProviderStrategy"] is JsonArray { Count: > 0 })
+        {
+            // ECS refuses both together (the original could not send a strategy; issue 4 lets the strategy win).
+            throw FakeEcsErrorException.InvalidParameter(
+                "Specifying both a launch type and capacity provider strategy is not supported. Specify either a launch type or a capacity provider strategy.");
+        }
+
         var compatibilities = (definition.Definition["compatibilities"] as JsonArray ?? []).Select(c => c!.GetValue<string>()).ToList();
         if (launchType is not null && !compatibilities.Contains(launchType))
         {
@@ -54,7 +62,13 @@ internal sealed class FakeEcsTaskStore(string region, string accountId, TimeProv
         var response = new JsonObject { ["tasks"] = new JsonArray(), ["failures"] = new JsonArray() };
         if (failureReason is not null)
         {
-            response["failures"]!.AsArray().Add(new JsonObject { ["arn"] = definition.Arn, ["reason"] = failureReason });
+            var failure = new JsonObject { ["arn"] = definition.Arn, ["reason"] = failureReason };
+            if (failureDetail is not null)
+            {
+                failure["detail"] = failureDetail;
+            }
+
+            response["failures"]!.AsArray().Add(failure);
         }
         else
         {
@@ -108,11 +122,11 @@ internal sealed class FakeEcsTaskStore(string region, string accountId, TimeProv
         return cluster.StartsWith("arn:", StringComparison.Ordinal) && slash >= 0 ? cluster[(slash + 1)..] : cluster;
     }
 
-    private static string Fingerprint(JsonObject request)
+    private static JsonObject Fingerprint(JsonObject request)
     {
         var copy = request.DeepClone().AsObject();
         copy.Remove("clientToken");
-        return copy.ToJsonString();
+        return copy;
     }
 
     private FakeEcsTask NewTask(JsonObject request, FakeEcsTaskDefinitionStore.Revision definition, string cluster, string? launchType)

@@ -18,13 +18,15 @@ internal static class EcsErrors
 
     /// <summary>
     /// Gets whether RunTask refused a task definition that is inactive (deregistered) or gone:
-    /// <c>ClientException: TaskDefinition is inactive</c> or <c>Unable to find task definition</c>.
+    /// <c>ClientException: TaskDefinition is inactive</c>, <c>TaskDefinition not found.</c> (ECS's RunTask wording for a
+    /// revision that no longer exists, e.g. deleted) or <c>Unable to find task definition</c>.
     /// </summary>
     /// <param name="exception">The error.</param>
     /// <returns><see langword="true"/> for an inactive or missing task definition.</returns>
     public static bool IsTaskDefinitionInactiveOrMissing(AwsServiceException exception) =>
         IsClientException(exception)
         && (Contains(exception, "TaskDefinition is inactive")
+            || Contains(exception, "TaskDefinition not found")
             || Contains(exception, "Unable to find task definition")
             || Contains(exception, "Unable to describe task definition")
             || (Contains(exception, "task definition") && (Contains(exception, "not found") || Contains(exception, "does not exist"))));

@@ -25,6 +25,10 @@ internal sealed class EcsTaskDefinitionRegistry : ITaskDefinitionRegistry, IDisp
     private readonly bool reuseExisting;
     private readonly ILogger logger;
     private readonly ConcurrentDictionary<CacheKey, Entry> cache = new();
+
+    // Every answer given, with the request it stood for. The cache entry of a refused answer is dropped by the first
+    // run that reports it; the runs refused for the same answer at the same time find the request here.
+    private readonly ConcurrentDictionary<string, TaskDefinitionRequest> answered = new(StringComparer.Ordinal);
     private readonly CancellationTokenSource lifetime = new();
 
     public EcsTaskDefinitionRegistry(IEcsClient client, bool reuseExisting, ILogger logger)
@@ -102,7 +106,13 @@ internal sealed class EcsTaskDefinitionRegistry : ITaskDefinitionRegistry, IDisp
             }
         }
 
-        return request is null ? null : await EnsureAsync(request, cancellationToken).ConfigureAwait(false);
+        if (request is null && !answered.TryGetValue(taskDefinition, out request))
+        {
+            return null;
+        }
+
+        // Concurrent callers share one lookup/registration through the cache's single flight.
+        return await EnsureAsync(request, cancellationToken).ConfigureAwait(false);
     }
 
     public void Dispose()
@@ -127,6 +137,7 @@ internal sealed class EcsTaskDefinitionRegistry : ITaskDefinitionRegistry, IDisp
         try
         {
             var value = await new TaskDefinitionResolver(client, reuseExisting, logger).ResolveAsync(entry.Request, lifetime.Token).ConfigureAwait(false);
+            answered[value] = entry.Request;
             entry.Value = value;
             entry.Completion.SetResult(value);
         }

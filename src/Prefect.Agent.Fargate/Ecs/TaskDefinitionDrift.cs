@@ -13,7 +13,8 @@ namespace Prefect.Agent.Fargate.Ecs;
 /// compared. A member compared is one the request sets, or one of RegisterTaskDefinition's own inputs: a setting
 /// removed from the configuration (e.g. a task role) is drift too. Absent, <c>null</c>, <c>""</c>, <c>[]</c> and
 /// <c>{}</c> and <c>false</c> are the same ("not set"), because ECS answers <c>volumes: []</c> for a request without volumes.
-/// Scalars compare by text (<c>"256"</c> equals <c>256</c>). Name/value lists and tags compare as sets.
+/// Scalars compare by text (<c>"256"</c> equals <c>256</c>; task <c>cpu</c>/<c>memory</c> in ECS's units, <c>"1 vCPU"</c>
+/// equals <c>"1024"</c>). Name/value lists and tags compare as sets.
 /// </remarks>
 internal static class TaskDefinitionDrift
 {
@@ -127,7 +128,8 @@ internal static class TaskDefinitionDrift
 
                 return w.Zip(a).All(pair => Equal(member, pair.First, pair.Second));
             case (JsonValue w, JsonValue a):
-                return string.Equals(ScalarText(w), ScalarText(a), StringComparison.Ordinal);
+                // ECS stores "1 vCPU" / "2 GB" as "1024" / "2048": not a change.
+                return string.Equals(EcsTaskSize.Normalize(member, ScalarText(w)), EcsTaskSize.Normalize(member, ScalarText(a)), StringComparison.Ordinal);
             default:
                 return false;
         }

@@ -1,0 +1,110 @@
+using Microsoft.Extensions.Time.Testing;
+using Prefect.Agent.Fargate.Deployment;
+using Prefect.Agent.Fargate.Ecs;
+using Prefect.Agent.Fargate.Kwargs;
+using Prefect.Agent.Fargate.Testing.Ecs;
+using static Prefect.Agent.Fargate.Tests.Integration.Ecs.EcsDeployment;
+
+namespace Prefect.Agent.Fargate.Tests.Integration.Ecs;
+
+/// <summary>The registry's cache and single flight, and RunTask idempotency, over real HTTP.</summary>
+public sealed class DeploymentCacheTests
+{
+    [Fact]
+    public async Task Deploy_SecondRunOfTheSameFlow_MakesExactlyOneEcsCall()
+    {
+        await using var d = await StartAsync();
+        await d.DeployAsync(Run(runId: "run-1"));
+        d.Ecs.ClearRequests();
+
+        var second = await d.DeployAsync(Run(runId: "run-2"));
+
+        var call = Assert.Single(d.Ecs.Requests);
+        Assert.Equal("RunTask", call.Operation);
+        Assert.Equal(d.Ecs.TaskDefinitions.Single().Arn, call.Body()["taskDefinition"].Text());
+        Assert.Equal(2, d.Ecs.Tasks.Count);
+        Assert.Equal(d.Ecs.Tasks[1].TaskArn, second.TaskArn);
+        d.Ecs.AssertEveryRequestValid();
+    }
+
+    [Fact]
+    public async Task Deploy_HundredConcurrentRunsOfOneFlow_RegistersOnceWithinEcsQuotas()
+    {
+        await using var d = await StartAsync(fakeOptions: new FakeEcsOptions { EnforceQuotas = true });
+
+        var results = await Task.WhenAll(Enumerable.Range(0, 100).Select(i => d.DeployAsync(Run(runId: $"run-{i:D3}"))));
+
+        Assert.Equal(1, d.Ecs.GetCallCount("DescribeTaskDefinition"));
+        Assert.Equal(1, d.Ecs.GetCallCount("RegisterTaskDefinition"));
+        Assert.Equal(100, d.Ecs.GetCallCount("RunTask"));
+        Assert.Equal(100, results.Select(r => r.TaskArn).Distinct(StringComparer.Ordinal).Count());
+        var arn = d.Ecs.TaskDefinitions.Single().Arn;
+        Assert.All(d.Ecs.Calls("RunTask"), c => Assert.Equal(arn, c.Body()["taskDefinition"].Text()));
+        Assert.Equal(100, d.Ecs.Tasks.Count);
+        Assert.Equal(0, d.Ecs.ThrottledCount);
+        d.Ecs.AssertEveryRequestValid();
+    }
+
+    [Fact]
+    public async Task Deploy_RunTaskAnswerLost_TheRetryGetsTheSameTaskAndOneTaskExists()
+    {
+        var time = new FakeTimeProvider();
+        await using var d = await StartAsync(o => (o.TimeProvider, o.BotocoreConfig) = (time, new BotocoreConfig { MaxAttempts = 3, ReadTimeout = TimeSpan.FromHours(1) }));
+        d.Ecs.InjectFault("RunTask", FakeEcsFault.LoseResponse());
+
+        var result = await PumpAsync(d.DeployAsync(Run()), time);
+
+        var launches = d.Ecs.Calls("RunTask");
+        Assert.Equal([0, 200], launches.Select(l => l.StatusCode));
+        Assert.Equal(launches[0].Body, launches[1].Body);
+        Assert.Equal(result.TaskArn, d.Ecs.Tasks.Single().TaskArn);
+        d.Ecs.AssertEveryRequestValid();
+    }
+
+    [Fact]
+    public async Task Deploy_ServicesCreatedFromOptionsAlone_ReachTheFake()
+    {
+        await using var ecs = await FakeEcs.StartAsync();
+        var options = ecs.ApplyTo(new AgentOptions { Kwargs = FargateKwargs() });
+        var planner = new DeploymentPlanner(options, KwargsParser.Parse(options.Kwargs, _ => null));
+        using var services = EcsAgentServices.Create(options);
+        var plan = planner.Plan(Run(), 2, null);
+
+        plan.RunTask["taskDefinition"] = await services.Registry.EnsureAsync(plan.TaskDefinition, CancellationToken.None);
+        var result = await services.Launcher.RunTaskAsync(new TaskLaunchRequest { FlowRunId = RunId, Request = plan.RunTask }, CancellationToken.None);
+
+        Assert.Equal(["DescribeTaskDefinition", "RegisterTaskDefinition", "RunTask"], ecs.Operations());
+        Assert.Equal(ecs.Tasks.Single().TaskArn, result.TaskArn);
+        ecs.AssertEveryRequestValid();
+    }
+
+    [Fact]
+    public async Task Launch_SamePlanTwice_EcsReturnsTheSameTaskAndOneTaskExists()
+    {
+        await using var d = await StartAsync();
+        var plan = d.Planner.Plan(Run(), 2, null);
+
+        var first = await d.LaunchAsync(plan, RunId);
+        var again = await d.LaunchAsync(plan, RunId);
+
+        Assert.Equal(first.TaskArn, again.TaskArn);
+        Assert.Single(d.Ecs.Tasks);
+        var launches = d.Ecs.Calls("RunTask");
+        Assert.Equal(2, launches.Count);
+        Assert.All(launches, l => Assert.Equal((200, $"{RunId}-2"), (l.StatusCode, l.Body()["clientToken"].Text())));
+        d.Ecs.AssertEveryRequestValid();
+    }
+
+    [Fact]
+    public async Task Deploy_SameRunAtANewVersion_StartsANewTask()
+    {
+        await using var d = await StartAsync();
+
+        var first = await d.DeployAsync(Run(), version: 2);
+        var rescheduled = await d.DeployAsync(Run(), version: 5);
+
+        Assert.NotEqual(first.TaskArn, rescheduled.TaskArn);
+        Assert.Equal([$"{RunId}-2", $"{RunId}-5"], d.Ecs.Calls("RunTask").Select(c => c.Body()["clientToken"].Text()));
+        Assert.Equal(2, d.Ecs.Tasks.Count);
+    }
+}
