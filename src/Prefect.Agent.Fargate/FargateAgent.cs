@@ -226,7 +226,7 @@ public sealed class FargateAgent : IAsyncDisposable
         try
         {
             await RegisterAsync(stopping).ConfigureAwait(false);
-            logger.Starting(PythonRepr.ListOfStrings(options.Labels));
+            logger.Starting(Kwargs.PythonRepr.List(options.Labels));
             logger.Documentation();
             logger.WaitingForFlowRuns();
 

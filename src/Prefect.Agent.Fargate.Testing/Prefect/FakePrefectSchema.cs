@@ -45,10 +45,10 @@ internal sealed class FakePrefectSchema
         }
 
         var schema = Schema.For(string.Join("\n", parts));
-        schema.RegisterType(new FakeUuidGraphType("UUID"));
-        schema.RegisterType(new FakeUuidGraphType("uuid"));
-        schema.RegisterType(new FakeDateTimeGraphType("DateTime"));
-        schema.RegisterType(new FakeDateTimeGraphType("timestamptz"));
+        schema.RegisterType(FakeStringScalarGraphType.Uuid("UUID"));
+        schema.RegisterType(FakeStringScalarGraphType.Uuid("uuid"));
+        schema.RegisterType(FakeStringScalarGraphType.DateTime("DateTime"));
+        schema.RegisterType(FakeStringScalarGraphType.DateTime("timestamptz"));
         schema.RegisterType(new FakeJsonGraphType("JSON"));
         schema.RegisterType(new FakeJsonGraphType("jsonb"));
         schema.Initialize();
