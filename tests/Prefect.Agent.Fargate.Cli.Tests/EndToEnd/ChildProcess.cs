@@ -23,6 +23,8 @@ internal sealed class ChildProcess : IDisposable
     /// <summary>Gets the path of the tool's assembly, copied next to the tests by the project reference.</summary>
     public static string CliAssembly { get; } = Path.Combine(AppContext.BaseDirectory, "prefect-fargate-agent.dll");
 
+    public bool HasExited => process.HasExited;
+
     public string Output
     {
         get
@@ -94,7 +96,9 @@ internal sealed class ChildProcess : IDisposable
     {
         using var kill = Process.Start("kill", ["-TERM", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
         kill.WaitForExit();
-        Assert.Equal(0, kill.ExitCode);
+
+        // kill fails only when the process is already gone, which is what the caller wanted.
+        Assert.True(kill.ExitCode == 0 || process.HasExited, $"kill -TERM {process.Id} failed with {kill.ExitCode}");
     }
 
     /// <summary>Waits for the exit; kills the process tree and fails after the timeout.</summary>

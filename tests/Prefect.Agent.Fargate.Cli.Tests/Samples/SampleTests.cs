@@ -59,6 +59,15 @@ public class SampleTests
                 ["FargateAgent__AgentAddress"] = string.Empty,
                 ["FargateAgent__MaxPolls"] = "3",
             });
+
+        // After MaxPolls the agent stops, but a Generic Host keeps running until it is told to stop: SIGTERM, as
+        // docker stop or ECS would send (if the host ended on its own, there is nothing to stop).
+        await child.WaitUntilAsync(() => child.HasExited || child.Output.Contains("Agent stopped", StringComparison.Ordinal), ExitTimeout, "the agent to stop after MaxPolls");
+        if (!child.HasExited)
+        {
+            child.Terminate();
+        }
+
         var result = await child.WaitForExitAsync(ExitTimeout);
 
         Assert.True(result.ExitCode == 0, result.ToString());
