@@ -30,7 +30,17 @@ internal static class DemoCommand
                     [$"--log-level: '{text}' is not one of {string.Join(", ", AgentLogLevel.Names)} (any case)."]).ConfigureAwait(false);
             }
 
-            return await new DemoRunner(context, context.DemoScenario, level).RunAsync(cancellationToken).ConfigureAwait(false);
+            try
+            {
+                return await new DemoRunner(context, context.DemoScenario, level).RunAsync(cancellationToken).ConfigureAwait(false);
+            }
+#pragma warning disable CA1031 // The demo's last line of defence: a fake that cannot start, or options the agent rejects.
+            catch (Exception ex) when (ex is not OperationCanceledException)
+#pragma warning restore CA1031
+            {
+                await context.Error.WriteLineAsync("error: demo failed: " + ex.Message).ConfigureAwait(false);
+                return ExitCodes.Failure;
+            }
         });
         return command;
     }
