@@ -88,6 +88,7 @@ public class StartEndToEndTests
 
         Assert.True(result.ExitCode == 1, result.ToString());
         Assert.StartsWith("error: ", result.Error, StringComparison.Ordinal);
+        Assert.Contains($"127.0.0.1:{closedPort}", result.Error, StringComparison.Ordinal);
         Assert.Empty(ecs.Requests);
     }
 
