@@ -11,10 +11,9 @@ var builder = Host.CreateApplicationBuilder(args);
 // 2. Register the agent, bound to the "FargateAgent" section. Whatever the section leaves out falls back to the
 //    environment variables of Prefect 0.15's agent: PREFECT__CLOUD__API_KEY, PREFECT__CLOUD__AGENT__LABELS,
 //    AWS_ACCESS_KEY_ID, REGION_NAME, cpu, memory, networkConfiguration, ...
-#if FARGATE_AGENT_DI
 builder.Services.AddFargateAgent(builder.Configuration.GetSection("FargateAgent"));
-#endif
 
-// 3. Run until Ctrl+C or SIGTERM (or MaxPolls): stopping the host stops the agent, which first waits for the
-//    deployments in flight, up to ShutdownDrainTimeout.
+// 3. Run until Ctrl+C or SIGTERM: stopping the host stops the agent, which first waits for the deployments in
+//    flight, up to ShutdownDrainTimeout. (With MaxPolls the agent stops polling after that many polls; the host
+//    itself keeps running until it is stopped.)
 await builder.Build().RunAsync();

@@ -26,7 +26,7 @@ internal static class CliApplication
     /// <param name="args">The arguments.</param>
     /// <param name="context">Streams, environment and seams.</param>
     /// <param name="cancellationToken">Stops the command (with a drain for <c>start</c>).</param>
-    /// <returns>The exit code: 0 normal, 1 runtime failure, 2 bad usage, 3 not wired yet.</returns>
+    /// <returns>The exit code: 0 normal, 1 runtime failure, 2 bad usage.</returns>
     public static async Task<int> InvokeAsync(IReadOnlyList<string> args, CliContext context, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(context);

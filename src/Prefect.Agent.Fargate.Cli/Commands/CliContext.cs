@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using Prefect.Agent.Fargate.Cli.Demo;
 using Prefect.Agent.Fargate.Cli.Logging;
 
 namespace Prefect.Agent.Fargate.Cli.Commands;
@@ -23,6 +24,15 @@ internal sealed class CliContext
     public bool HandleSignals { get; init; } = true;
 
     public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
+
+    /// <summary>Gets a value indicating whether <see cref="Out"/> is a terminal, where the demo updates its progress line in place.</summary>
+    public bool OutputIsTerminal { get; init; } = !Console.IsOutputRedirected;
+
+    /// <summary>Gets what the demo schedules and its timeout.</summary>
+    public DemoScenario DemoScenario { get; init; } = DemoScenario.Default;
+
+    /// <summary>Gets the isolation of the demo from the user's AWS and Prefect environment; restores it when disposed.</summary>
+    public Func<IDisposable> IsolateDemoEnvironment { get; init; } = DemoEnvironment.IsolateProcess;
 
     private static void ConfigureConsole(ILoggingBuilder builder, string agentName, LogLevel level)
     {

@@ -8,6 +8,4 @@ internal static class ExitCodes
     public const int Failure = 1;
 
     public const int Usage = 2;
-
-    public const int NotWired = 3;
 }

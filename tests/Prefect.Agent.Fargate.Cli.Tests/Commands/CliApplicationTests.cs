@@ -352,14 +352,16 @@ public class CliApplicationTests
     }
 
     [Fact]
-    public async Task InvokeAsync_Demo_IsAStubThatExitsThree()
+    public async Task InvokeAsync_DemoWithABadLogLevel_ExitsTwoBeforeStartingAnything()
     {
         var cli = new CliHarness();
 
-        var code = await cli.RunAsync("demo");
+        var code = await cli.RunAsync("demo", "--log-level", "loud");
 
-        Assert.Equal(ExitCodes.NotWired, code);
-        Assert.Contains("demo: wired after the fakes land", cli.Out.ToString(), StringComparison.Ordinal);
+        Assert.Equal(ExitCodes.Usage, code);
+        Assert.Contains("--log-level: 'loud' is not one of DEBUG, INFO, WARNING, ERROR", cli.Error.ToString(), StringComparison.Ordinal);
+        Assert.Contains("Run 'prefect-fargate-agent demo --help'", cli.Error.ToString(), StringComparison.Ordinal);
+        Assert.Equal(string.Empty, cli.Out.ToString());
     }
 
     [Fact]

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging.Testing;
 using Microsoft.Extensions.Logging;
 using Prefect.Agent.Fargate.Cli.Commands;
+using Prefect.Agent.Fargate.Cli.Demo;
 
 namespace Prefect.Agent.Fargate.Cli.Tests.Commands;
 
@@ -30,6 +31,13 @@ internal sealed class CliHarness
 
     public Func<AgentOptions, IAgentHandle>? AgentFactory { get; set; }
 
+    public DemoScenario DemoScenario { get; set; } = DemoScenario.Default;
+
+    public bool OutputIsTerminal { get; set; }
+
+    /// <summary>Gets or sets the demo's isolation; the real one (process environment) unless a test replaces it.</summary>
+    public Func<IDisposable> IsolateDemoEnvironment { get; set; } = DemoEnvironment.IsolateProcess;
+
     public CliHarness WithEnvironment(string name, string value)
     {
         environment[name] = value;
@@ -46,6 +54,9 @@ internal sealed class CliHarness
             Error = Error,
             Environment = name => environment.GetValueOrDefault(name),
             HandleSignals = false,
+            DemoScenario = DemoScenario,
+            OutputIsTerminal = OutputIsTerminal,
+            IsolateDemoEnvironment = IsolateDemoEnvironment,
             AgentFactory = AgentFactory ?? (options =>
             {
                 AgentsCreated++;

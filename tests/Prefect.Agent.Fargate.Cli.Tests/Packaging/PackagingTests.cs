@@ -86,7 +86,7 @@ public class PackagingTests : IClassFixture<PackagedToolFixture>
         Assert.Contains("Unknown option '--cpu'", result.Error, StringComparison.Ordinal);
     }
 
-    // Expected to pass after merge, once 'demo' runs the real agent against the fakes of Prefect.Agent.Fargate.Testing.
+    // The installed tool runs the real agent against the fakes of Prefect.Agent.Fargate.Testing, from its own package.
     [Fact]
     public async Task InstalledTool_Demo_RunsToTheFinalTable()
     {
@@ -97,6 +97,7 @@ public class PackagingTests : IClassFixture<PackagedToolFixture>
         Assert.True(result.ExitCode == 0, result.ToString());
         Assert.Contains("task definition", result.Output, StringComparison.Ordinal);
         Assert.Contains("final state", result.Output, StringComparison.Ordinal);
+        Assert.Contains("6 flow runs: 6 Submitted", result.Output, StringComparison.Ordinal);
     }
 
     private void AssertInstalled()

@@ -1,0 +1,8 @@
+namespace Prefect.Agent.Fargate.Cli.Demo;
+
+/// <summary>A flow run the demo schedules in the fake Prefect API.</summary>
+/// <param name="FlowName">The flow name (runs of the same flow share a task definition).</param>
+/// <param name="StartOffset">When the run is due, relative to the start of the demo.</param>
+/// <param name="Image">The image given by the run config (an ECSRun), if any.</param>
+/// <param name="DockerStorageImage">The image given by Docker storage, if any.</param>
+internal sealed record DemoFlowRun(string FlowName, TimeSpan StartOffset, string? Image = null, string? DockerStorageImage = null);

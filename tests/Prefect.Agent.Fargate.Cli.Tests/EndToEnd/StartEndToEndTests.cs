@@ -1,0 +1,122 @@
+using System.Net;
+using System.Net.Sockets;
+using Prefect.Agent.Fargate.Testing.Ecs;
+using Prefect.Agent.Fargate.Testing.Prefect;
+
+namespace Prefect.Agent.Fargate.Cli.Tests.EndToEnd;
+
+/// <summary>
+/// <c>start</c> as a user runs it: a child process given the original's flags, trailing items and environment
+/// variables, against a fake Prefect Server and a fake ECS.
+/// </summary>
+public class StartEndToEndTests
+{
+    private static readonly TimeSpan ExitTimeout = TimeSpan.FromSeconds(60);
+
+    private static readonly string[] EcsSettings =
+    [
+        "cpu=256", "memory=512", "cluster=demo",
+        "networkConfiguration={'awsvpcConfiguration': {'subnets': ['subnet-1'], 'assignPublicIp': 'ENABLED'}}",
+    ];
+
+    [Fact]
+    public async Task Start_WithTheOriginalsFlagsAndEnvironment_DeploysTheScheduledRuns()
+    {
+        await using var prefect = await FakePrefectApi.StartAsync();
+        await using var ecs = await FakeEcs.StartAsync();
+        var runs = new[] { prefect.AddScheduledFlowRun("etl", labels: ["aws"]), prefect.AddScheduledFlowRun("report", labels: ["aws"]) };
+
+        using var child = ChildProcess.StartDotnet(
+            ChildProcess.CliAssembly,
+            ["start", "--label", "aws", "-l", "e2e", "--max-polls", "3", .. EcsSettings],
+            Environment(prefect, ecs));
+        var result = await child.WaitForExitAsync(ExitTimeout);
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.All(runs, r => Assert.Equal("Submitted", r.State));
+        Assert.Equal(2, ecs.Tasks.Count);
+        Assert.All(ecs.TaskDefinitions, d =>
+        {
+            Assert.Equal("256", d.Definition["cpu"]!.GetValue<string>());
+            Assert.Equal("512", d.Definition["memory"]!.GetValue<string>());
+        });
+        var runTasks = ecs.Requests.Where(r => r.Operation == "RunTask").Select(r => r.ParseBody()!).ToList();
+        Assert.Equal(2, runTasks.Count);
+        Assert.All(runTasks, body =>
+        {
+            Assert.Equal("demo", body["cluster"]!.GetValue<string>());
+            Assert.Equal("FARGATE", body["launchType"]!.GetValue<string>());
+            var vpc = body["networkConfiguration"]!["awsvpcConfiguration"]!;
+            Assert.Equal("subnet-1", vpc["subnets"]![0]!.GetValue<string>());
+            Assert.Equal("ENABLED", vpc["assignPublicIp"]!.GetValue<string>());
+        });
+        Assert.All(ecs.Requests, r => Assert.True(r.SignatureValid, r.Operation));
+        Assert.Equal(["aws", "e2e"], Assert.Single(prefect.Agents).Labels);
+        Assert.Contains("Starting prefect-fargate-agent", result.Output + result.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Start_SigtermDuringADeployment_DrainsItAndExitsZero()
+    {
+        await using var prefect = await FakePrefectApi.StartAsync();
+        await using var ecs = await FakeEcs.StartAsync();
+        var run = prefect.AddScheduledFlowRun("slow-launch", labels: ["aws"]);
+
+        // RunTask answers after 3 s: SIGTERM arrives while the deployment is in flight.
+        ecs.InjectFault("RunTask", FakeEcsFault.SlowResponse(TimeSpan.FromSeconds(3)));
+        using var child = ChildProcess.StartDotnet(ChildProcess.CliAssembly, ["start", "-l", "aws", .. EcsSettings], Environment(prefect, ecs));
+        await child.WaitUntilAsync(() => run.State == "Submitted", ExitTimeout, "the run to be Submitted");
+        child.Terminate();
+        var result = await child.WaitForExitAsync(ExitTimeout);
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Contains("SIGTERM received! Shutting down...", result.Output + result.Error, StringComparison.Ordinal);
+        var task = Assert.Single(ecs.Tasks);
+        Assert.Equal("demo", task.Cluster);
+        Assert.Equal("Submitted", run.State);
+    }
+
+    [Fact]
+    public async Task Start_UnreachablePrefectApi_ExitsOneNamingTheProblem()
+    {
+        await using var ecs = await FakeEcs.StartAsync();
+        var closedPort = ClosedPort();
+        var environment = new Dictionary<string, string>(Environment(null, ecs)) { ["PREFECT__CLOUD__API"] = $"http://127.0.0.1:{closedPort}/" };
+
+        using var child = ChildProcess.StartDotnet(ChildProcess.CliAssembly, ["start", "-l", "aws", "--max-polls", "1", .. EcsSettings], environment);
+        var result = await child.WaitForExitAsync(ExitTimeout);
+
+        Assert.True(result.ExitCode == 1, result.ToString());
+        Assert.StartsWith("error: ", result.Error, StringComparison.Ordinal);
+        Assert.Contains($"127.0.0.1:{closedPort}", result.Error, StringComparison.Ordinal);
+        Assert.Empty(ecs.Requests);
+    }
+
+    private static Dictionary<string, string> Environment(FakePrefectApi? prefect, FakeEcs ecs)
+    {
+        var environment = new Dictionary<string, string>(StringComparer.Ordinal)
+        {
+            ["PREFECT__BACKEND"] = "server",
+            ["AWS_ENDPOINT_URL_ECS"] = ecs.Url.ToString(),
+            ["AWS_ACCESS_KEY_ID"] = FakeEcs.AccessKeyId,
+            ["AWS_SECRET_ACCESS_KEY"] = FakeEcs.SecretAccessKey,
+            ["AWS_REGION"] = ecs.Region,
+        };
+        if (prefect is not null)
+        {
+            environment["PREFECT__CLOUD__API"] = prefect.Url.ToString();
+        }
+
+        return environment;
+    }
+
+    private static int ClosedPort()
+    {
+        // A port that was free a moment ago: nothing listens on it, so connections are refused at once.
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        listener.Stop();
+        return port;
+    }
+}
