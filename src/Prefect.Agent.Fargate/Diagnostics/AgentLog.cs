@@ -149,6 +149,9 @@ internal static partial class AgentLog
     [LoggerMessage(EventId = 50, EventName = "HostedAgentFailed", Level = LogLevel.Critical, Message = "Fargate agent '{RegistrationName}' stopped with a fatal error; stopping the host")]
     public static partial void HostedAgentFailed(this ILogger logger, Exception exception, string registrationName);
 
+    [LoggerMessage(EventId = 52, EventName = "HostedAgentFinished", Level = LogLevel.Information, Message = "Fargate agent '{RegistrationName}' finished (max polls reached or stopped); stopping the host")]
+    public static partial void HostedAgentFinished(this ILogger logger, string registrationName);
+
     [LoggerMessage(EventId = 51, EventName = "SlotsFull", Level = LogLevel.Debug, Message = "All {MaxConcurrentDeployments} deployment slots are busy; waiting for one to free")]
     public static partial void SlotsFull(this ILogger logger, int maxConcurrentDeployments);
 

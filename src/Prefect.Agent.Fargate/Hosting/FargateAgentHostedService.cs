@@ -6,7 +6,9 @@ namespace Prefect.Agent.Fargate.Hosting;
 
 /// <summary>
 /// A thin adapter: the loop lives in <see cref="FargateAgent"/>, this only awaits it. A fatal error stops the host
-/// (and escapes <see cref="ExecuteAsync"/>, so the host logs it too).
+/// (and escapes <see cref="ExecuteAsync"/>, so the host logs it too). An agent that finishes on its own (its
+/// <see cref="AgentOptions.MaxPolls"/> reached) also stops the host, as the original's <c>start()</c> returning ended
+/// its process.
 /// </summary>
 internal sealed class FargateAgentHostedService : BackgroundService, IAsyncDisposable
 {
@@ -35,6 +37,11 @@ internal sealed class FargateAgentHostedService : BackgroundService, IAsyncDispo
         try
         {
             await Agent.StartAsync(stoppingToken).ConfigureAwait(false);
+            if (!stoppingToken.IsCancellationRequested)
+            {
+                logger.HostedAgentFinished(name);
+                lifetime.StopApplication();
+            }
         }
         catch (Exception ex) when (!(ex is OperationCanceledException && stoppingToken.IsCancellationRequested))
         {

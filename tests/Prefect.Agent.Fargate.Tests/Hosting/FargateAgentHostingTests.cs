@@ -91,6 +91,31 @@ public sealed class FargateAgentHostingTests
     }
 
     [Fact]
+    public async Task AddFargateAgent_MaxPollsReached_StopsTheHostLikeTheOriginalStartReturning()
+    {
+        var harness = new AgentHarness();
+        harness.Source.OnPoll = (n, _) => n == 1 ? new FlowRunPage { Runs = [FlowRuns.Create("run-1")] } : FlowRunPage.Empty;
+        var builder = Host.CreateApplicationBuilder();
+        builder.Services.AddSingleton(harness.Composition);
+        builder.Services.AddSingleton<TimeProvider>(harness.Time);
+        builder.Services.AddSingleton<IFlowRunSource>(harness.Source);
+        builder.Services.AddSingleton<ITaskDefinitionRegistry>(harness.Registry);
+        builder.Services.AddSingleton<ITaskLauncher>(harness.Launcher);
+        builder.Services.AddFargateAgent(o => o.MaxPolls = 1);
+        using var host = builder.Build();
+        var lifetime = host.Services.GetRequiredService<IHostApplicationLifetime>();
+        var stopping = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        using var registration = lifetime.ApplicationStopping.Register(() => stopping.TrySetResult());
+
+        await host.StartAsync();
+        await stopping.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        await host.StopAsync();
+
+        Assert.Equal(1, harness.Source.PollCount);
+        Assert.StartsWith("Submitted for execution: Task ARN: ", Assert.Single(harness.Source.Logs).Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void AddFargateAgent_Configuration_BindsOptionsAndKwargs()
     {
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
