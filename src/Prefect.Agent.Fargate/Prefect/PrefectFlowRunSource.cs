@@ -57,6 +57,23 @@ internal sealed class PrefectFlowRunSource : IFlowRunSource, IDisposable, IAsync
     public async Task<AgentRegistration> RegisterAgentAsync(AgentRegistrationRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
+        try
+        {
+            return await RegisterCoreAsync(request, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is HttpRequestException or Polly.Timeout.TimeoutRejectedException
+            || (ex is OperationCanceledException && !cancellationToken.IsCancellationRequested))
+        {
+            // The original's "Error while contacting API at <api>", plus where the address came from.
+            throw new PrefectApiException(
+                $"Error while contacting API at {client.ApiUrl}: {ex.Message} Check AgentOptions.ApiUrl "
+                + "(PREFECT__CLOUD__API, CLI --api) and that the Prefect backend is running and reachable.",
+                ex);
+        }
+    }
+
+    private async Task<AgentRegistration> RegisterCoreAsync(AgentRegistrationRequest request, CancellationToken cancellationToken)
+    {
         var credentials = client.Credentials;
         if (backend == PrefectBackend.Cloud && credentials.ApiKey is null)
         {
