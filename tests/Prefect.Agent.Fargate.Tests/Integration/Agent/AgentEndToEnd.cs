@@ -86,6 +86,15 @@ internal sealed class AgentEndToEnd : IAsyncDisposable
     public FakeFlowRun AddRun(string flowName = "ETL flow", IEnumerable<string>? labels = null, string? image = Image) =>
         Api.AddScheduledFlowRun(flowName, labels: labels ?? ["aws"], image: image);
 
+    /// <summary>A run whose image cannot be resolved: a legacy environment without an image, and S3 storage.</summary>
+    public FakeFlowRun AddRunWithoutImage(string flowName = "No image flow") => Api.AddFlowRun(new FakeFlowRunOptions
+    {
+        FlowName = flowName,
+        Labels = ["aws"],
+        Environment = new JsonObject { ["type"] = "LocalEnvironment", ["metadata"] = new JsonObject() },
+        Storage = new JsonObject { ["type"] = "S3", ["bucket"] = "flows" },
+    });
+
     /// <summary>The requests the Prefect fake refused (SDL validation, bad variables, errors).</summary>
     public IReadOnlyList<string> PrefectErrors() =>
         Api.Requests.Where(r => r.StatusCode != 200 || r.Errors.Count > 0)
