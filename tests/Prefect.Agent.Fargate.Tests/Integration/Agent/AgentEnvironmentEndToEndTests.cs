@@ -84,6 +84,24 @@ public sealed class AgentEnvironmentEndToEndTests
         e2e.Ecs.AssertEveryRequestValid();
     }
 
+    [Fact]
+    public async Task StartAsync_AwsRegionAndEndpointOnlyInTheAgentsEnvironment_ReachTheFakeEcs()
+    {
+        await using var e2e = await AgentEndToEnd.StartAsync();
+        e2e.Environment.Remove("REGION_NAME");
+        e2e.Environment["AWS_DEFAULT_REGION"] = e2e.Ecs.Region;
+        e2e.Environment["AWS_ENDPOINT_URL"] = e2e.Ecs.Url.ToString();
+        var run = e2e.AddRun();
+        var options = e2e.Options();
+        options.EcsServiceUrl = null;
+        options.TaggingServiceUrl = null;
+
+        await e2e.RunAsync(options);
+
+        AssertSubmittedAndLaunched(e2e, run, Assert.Single(e2e.Api.Agents).Id);
+        e2e.Ecs.AssertEveryRequestValid();
+    }
+
     private static void AssertSubmittedAndLaunched(AgentEndToEnd e2e, FakeFlowRun run, string agentId)
     {
         Assert.Equal("Submitted", run.State);

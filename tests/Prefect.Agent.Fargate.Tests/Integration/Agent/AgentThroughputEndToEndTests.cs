@@ -1,10 +1,11 @@
 using Prefect.Agent.Fargate.Testing.Prefect;
 using Prefect.Agent.Fargate.Tests.Fakes;
+using Xunit.Abstractions;
 
 namespace Prefect.Agent.Fargate.Tests.Integration.Agent;
 
 /// <summary>Issue 7's behaviours with the real fakes: call counts per run, never timings.</summary>
-public sealed class AgentThroughputEndToEndTests
+public sealed class AgentThroughputEndToEndTests(ITestOutputHelper output)
 {
     private const int Runs = 60;
 
@@ -45,6 +46,7 @@ public sealed class AgentThroughputEndToEndTests
         // which here is bounded by the runs left after the first page. Well under one poll per run means the agent
         // asked for pages, not runs; the metadata query follows each non-empty poll only.
         var polls = calls["get_runs_in_queue"];
+        output.WriteLine($"Prefect: {Describe(calls)}; ECS: {Describe(e2e.Ecs.CallCounts)}");
         Assert.InRange(polls, (Runs + 15) / 16, Runs - 16 + 2);
         Assert.True(calls.GetValueOrDefault("flow_run") <= polls, Describe(calls));
         Assert.Empty(e2e.PrefectErrors());
