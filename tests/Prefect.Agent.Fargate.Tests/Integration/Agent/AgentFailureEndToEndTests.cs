@@ -113,4 +113,44 @@ public sealed class AgentFailureEndToEndTests
         Assert.Contains(e2e.Api.Logs, l => l.FlowRunId == run.Id && l.Message == "Submitted for execution: Task ARN: " + e2e.Ecs.Tasks[0].TaskArn);
         Assert.Contains(e2e.Logs.Collector.GetSnapshot(), r => r.Level >= LogLevel.Warning && r.Exception is PrefectApiException or HttpRequestException);
     }
+
+    [Fact]
+    public async Task StartAsync_SubmittedAnswerLost_RunIsStillOursAndDeployedOnce()
+    {
+        await using var e2e = await AgentEndToEnd.StartAsync();
+        var run = e2e.AddRun();
+
+        // The state change is applied, then the answer is lost: the retry meets the version lock of our own change.
+        e2e.Api.InjectFault(FakePrefectFault.LostResponse(), count: 1, operation: "set_flow_run_states");
+
+        await e2e.RunAsync(e2e.Options());
+
+        Assert.Equal("Submitted", run.State);
+        Assert.Equal(["Submitted"], run.States.Select(s => s.Type));
+        Assert.Equal(e2e.Api.Agents.Single().Id, run.AgentId);
+        var task = Assert.Single(e2e.Ecs.Tasks);
+        Assert.Contains(e2e.Api.Logs, l => l.FlowRunId == run.Id && l.Message == "Submitted for execution: Task ARN: " + task.TaskArn);
+    }
+
+    [Fact]
+    public async Task StartAsync_ClaimFailsOnce_RunStaysScheduledNotFailedAndIsDeployedLater()
+    {
+        await using var e2e = await AgentEndToEnd.StartAsync();
+        var options = e2e.Options(maxPolls: null);
+        var settings = new PrefectClientSettings { MaxRetries = 1, RetryBaseDelay = TimeSpan.FromMilliseconds(5), RetryMaxDelay = TimeSpan.FromMilliseconds(10) };
+        using var source = PrefectFlowRunSource.Create(new AgentOptions { ApiUrl = e2e.Api.Url, Backend = PrefectBackend.Server, LoggerFactory = options.LoggerFactory }, null, settings);
+        var run = e2e.AddRun();
+        e2e.Api.InjectFault(FakePrefectFault.ServerError(503), count: 2, operation: "set_flow_run_states");
+        await using var agent = e2e.CreateAgent(options, source);
+
+        var running = agent.StartAsync();
+        await Fakes.Eventually.TrueAsync(() => run.State == "Submitted" && e2e.Api.Logs.Any(l => l.FlowRunId == run.Id), "the run is deployed on a later poll");
+        await agent.StopAsync();
+        await running.WaitAsync(TimeSpan.FromSeconds(60));
+
+        Assert.Equal([503, 503, 200], e2e.Api.Requests.Where(r => r.Operation == "set_flow_run_states").Select(r => r.StatusCode));
+        Assert.Equal(["Submitted"], run.States.Select(s => s.Type));
+        Assert.Single(e2e.Ecs.Tasks);
+        Assert.DoesNotContain(e2e.Api.Logs, l => l.FlowRunId == run.Id && l.Level == "ERROR");
+    }
 }
