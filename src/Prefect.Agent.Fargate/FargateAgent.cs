@@ -82,12 +82,15 @@ public sealed class FargateAgent : IAsyncDisposable
         Status = new AgentStatus(() => tracker.Count);
 
         // Defaults are created on first use only, and disposed with the agent; seams given by the caller are theirs.
+        // The AWS clients read their region and endpoint variables through the same lookup the options were resolved
+        // with, so one environment (the process's, or a test's) configures the whole agent.
         var resolved = this.options;
+        var environment = composition.Environment;
         this.flowRunSource = flowRunSource is null ? new(() => Own(PrefectFlowRunSource.Create(resolved))) : new(flowRunSource);
-        ecs = new Lazy<EcsAgentServices>(() => Own(EcsAgentServices.Create(resolved)));
+        ecs = new Lazy<EcsAgentServices>(() => Own(EcsAgentServices.Create(resolved, environment)));
         registry = taskDefinitionRegistry is null ? new(() => ecs.Value.Registry) : new(taskDefinitionRegistry);
         launcher = taskLauncher is null ? new(() => ecs.Value.Launcher) : new(taskLauncher);
-        externalKwargs = externalKwargsProvider is null ? new(() => Own(S3ExternalKwargsProvider.Create(resolved))) : new(externalKwargsProvider);
+        externalKwargs = externalKwargsProvider is null ? new(() => Own(S3ExternalKwargsProvider.Create(resolved, environment))) : new(externalKwargsProvider);
 
         var planner = composition.CreatePlanner(this.options, prepared.Kwargs!);
         deployer = new FlowRunDeployer(

@@ -30,6 +30,18 @@ internal sealed class EcsAgentServices : IDisposable
         return Create(options, EcsClientFactory.Create(options), ownsClient: true);
     }
 
+    /// <summary>Creates the services, reading the AWS region and endpoint variables through <paramref name="environment"/>.</summary>
+    /// <param name="options">The agent's resolved options.</param>
+    /// <param name="environment">The agent's environment lookup (the one its options were resolved with).</param>
+    /// <returns>The services.</returns>
+    public static EcsAgentServices Create(AgentOptions options, Func<string, string?> environment)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(environment);
+        var client = Client.EcsClient.Create(options, Aws.AwsClientSettings.Resolve(options, environment));
+        return Create(options, client, ownsClient: true);
+    }
+
     /// <summary>Creates the registry and launcher over a given client (tests, the fake ECS server).</summary>
     /// <param name="options">The agent's resolved options (<see cref="AgentOptions.ReuseExistingTaskDefinitions"/>, logging).</param>
     /// <param name="client">The ECS client.</param>

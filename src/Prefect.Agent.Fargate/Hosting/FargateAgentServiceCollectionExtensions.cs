@@ -100,14 +100,14 @@ public static class FargateAgentServiceCollectionExtensions
         // replace one agent's. Only when neither exists does the agent get the Prefect, ECS and S3 implementations.
         services.TryAddKeyedSingleton<IFlowRunSource>(name, (sp, _) =>
             sp.GetService<IFlowRunSource>() ?? PrefectFlowRunSource.Create(Resolve(sp, name)));
-        services.TryAddKeyedSingleton<EcsAgentServices>(name, (sp, _) => EcsAgentServices.Create(Resolve(sp, name)));
+        services.TryAddKeyedSingleton<EcsAgentServices>(name, (sp, _) => EcsAgentServices.Create(Resolve(sp, name), sp.GetRequiredService<AgentComposition>().Environment));
         services.TryAddKeyedSingleton<ITaskDefinitionRegistry>(name, (sp, _) =>
             sp.GetService<ITaskDefinitionRegistry>() ?? sp.GetRequiredKeyedService<EcsAgentServices>(name).Registry);
         services.TryAddKeyedSingleton<ITaskLauncher>(name, (sp, _) =>
             sp.GetService<ITaskLauncher>() ?? sp.GetRequiredKeyedService<EcsAgentServices>(name).Launcher);
         services.TryAddKeyedSingleton<IExternalKwargsProvider>(name, (sp, _) =>
             sp.GetService<IExternalKwargsProvider>()
-            ?? (Resolve(sp, name) is { UseExternalKwargs: true } resolved ? S3ExternalKwargsProvider.Create(resolved) : NoExternalKwargsProvider.Instance));
+            ?? (Resolve(sp, name) is { UseExternalKwargs: true } resolved ? S3ExternalKwargsProvider.Create(resolved, sp.GetRequiredService<AgentComposition>().Environment) : NoExternalKwargsProvider.Instance));
 
         // A factory, not AddHostedService<T>(): that registers one instance per type, so a second named agent would
         // silently never start (dotnet/runtime#38751).
