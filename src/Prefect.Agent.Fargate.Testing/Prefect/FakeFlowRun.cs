@@ -6,8 +6,7 @@ namespace Prefect.Agent.Fargate.Testing.Prefect;
 public sealed class FakeFlowRun
 {
     private readonly object sync;
-    private readonly List<FakeStateChange> states = [];
-    private JsonObject serializedState;
+    private readonly FakeStateHistory history;
 
     internal FakeFlowRun(object sync, string id, FakeFlowRunOptions options, JsonObject flow, JsonObject serializedState, IReadOnlyList<FakeTaskRun> taskRuns, string tenantId)
     {
@@ -26,8 +25,7 @@ public sealed class FakeFlowRun
             ["labels"] = new JsonArray(options.Labels.Select(l => (JsonNode?)JsonValue.Create(l)).ToArray()),
         });
         Parameters = options.Parameters ?? [];
-        CurrentVersion = options.Version;
-        this.serializedState = serializedState;
+        history = new FakeStateHistory(sync, options.Version, serializedState);
         TaskRuns = taskRuns;
         TenantId = tenantId;
     }
@@ -51,64 +49,19 @@ public sealed class FakeFlowRun
     public IReadOnlyList<FakeTaskRun> TaskRuns { get; }
 
     /// <summary>Gets the current state type, e.g. <c>Scheduled</c>, <c>Submitted</c> or <c>Failed</c>.</summary>
-    public string State
-    {
-        get
-        {
-            lock (sync)
-            {
-                return FakeStates.TypeOf(serializedState);
-            }
-        }
-    }
+    public string State => history.Type;
 
     /// <summary>Gets the current state message.</summary>
-    public string? StateMessage
-    {
-        get
-        {
-            lock (sync)
-            {
-                return FakeStates.MessageOf(serializedState);
-            }
-        }
-    }
+    public string? StateMessage => history.Message;
 
     /// <summary>Gets the current version (incremented by every state change, as Prefect Server does).</summary>
-    public int Version
-    {
-        get
-        {
-            lock (sync)
-            {
-                return CurrentVersion;
-            }
-        }
-    }
+    public int Version => history.Version;
 
     /// <summary>Gets a copy of the current serialized state.</summary>
-    public JsonObject SerializedState
-    {
-        get
-        {
-            lock (sync)
-            {
-                return (JsonObject)serializedState.DeepClone();
-            }
-        }
-    }
+    public JsonObject SerializedState => history.SerializedStateCopy;
 
     /// <summary>Gets the states set through the API, oldest first.</summary>
-    public IReadOnlyList<FakeStateChange> States
-    {
-        get
-        {
-            lock (sync)
-            {
-                return states.ToList();
-            }
-        }
-    }
+    public IReadOnlyList<FakeStateChange> States => history.States;
 
     internal string TenantId { get; }
 
@@ -118,9 +71,9 @@ public sealed class FakeFlowRun
 
     internal JsonObject Parameters { get; }
 
-    internal int CurrentVersion { get; private set; }
+    internal int CurrentVersion => history.CurrentVersion;
 
-    internal JsonObject CurrentState => serializedState;
+    internal JsonObject CurrentState => history.CurrentState;
 
     /// <summary>Gets the agent that last set the run Submitted (its <c>X-PREFECT-AGENT-ID</c>), as Prefect Server records it.</summary>
     public string? AgentId
@@ -143,8 +96,6 @@ public sealed class FakeFlowRun
             CurrentAgentId = agentId;
         }
 
-        CurrentVersion++;
-        serializedState = state;
-        states.Add(new FakeStateChange(FakeStates.TypeOf(state), FakeStates.MessageOf(state), CurrentVersion, (JsonObject)state.DeepClone(), agentId));
+        history.Set(state, agentId);
     }
 }

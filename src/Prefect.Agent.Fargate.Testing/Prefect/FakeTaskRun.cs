@@ -5,17 +5,13 @@ namespace Prefect.Agent.Fargate.Testing.Prefect;
 /// <summary>A task run held by a <see cref="FakePrefectApi"/>; reads are thread-safe snapshots.</summary>
 public sealed class FakeTaskRun
 {
-    private readonly object sync;
-    private readonly List<FakeStateChange> states = [];
-    private JsonObject serializedState;
+    private readonly FakeStateHistory history;
 
     internal FakeTaskRun(object sync, string id, string taskId, int version, JsonObject serializedState)
     {
-        this.sync = sync;
         Id = id;
         TaskId = taskId;
-        CurrentVersion = version;
-        this.serializedState = serializedState;
+        history = new FakeStateHistory(sync, version, serializedState);
     }
 
     /// <summary>Gets the task run id.</summary>
@@ -25,61 +21,20 @@ public sealed class FakeTaskRun
     public string TaskId { get; }
 
     /// <summary>Gets the current state type.</summary>
-    public string State
-    {
-        get
-        {
-            lock (sync)
-            {
-                return FakeStates.TypeOf(serializedState);
-            }
-        }
-    }
+    public string State => history.Type;
 
     /// <summary>Gets the current version.</summary>
-    public int Version
-    {
-        get
-        {
-            lock (sync)
-            {
-                return CurrentVersion;
-            }
-        }
-    }
+    public int Version => history.Version;
 
     /// <summary>Gets a copy of the current serialized state.</summary>
-    public JsonObject SerializedState
-    {
-        get
-        {
-            lock (sync)
-            {
-                return (JsonObject)serializedState.DeepClone();
-            }
-        }
-    }
+    public JsonObject SerializedState => history.SerializedStateCopy;
 
     /// <summary>Gets the states set through the API, oldest first.</summary>
-    public IReadOnlyList<FakeStateChange> States
-    {
-        get
-        {
-            lock (sync)
-            {
-                return states.ToList();
-            }
-        }
-    }
+    public IReadOnlyList<FakeStateChange> States => history.States;
 
-    internal int CurrentVersion { get; private set; }
+    internal int CurrentVersion => history.CurrentVersion;
 
-    internal JsonObject CurrentState => serializedState;
+    internal JsonObject CurrentState => history.CurrentState;
 
-    internal void SetState(JsonObject state, string? agentId)
-    {
-        CurrentVersion++;
-        serializedState = state;
-        states.Add(new FakeStateChange(FakeStates.TypeOf(state), FakeStates.MessageOf(state), CurrentVersion, (JsonObject)state.DeepClone(), agentId));
-    }
+    internal void SetState(JsonObject state, string? agentId) => history.Set(state, agentId);
 }
