@@ -54,7 +54,7 @@ internal sealed class FakeEcsTaskStore(string region, string accountId, TimeProv
         var response = new JsonObject { ["tasks"] = new JsonArray(), ["failures"] = new JsonArray() };
         if (failureReason is not null)
         {
-            response["failures"]!.AsArray().Add(new JsonObject { ["arn"] = definition.Arn, ["reason"] = failureReason });
+            response["failures"]!.AsArray().Add((JsonNode)new JsonObject { ["arn"] = definition.Arn, ["reason"] = failureReason });
         }
         else
         {
@@ -86,7 +86,7 @@ internal sealed class FakeEcsTaskStore(string region, string accountId, TimeProv
             var task = tasks.FirstOrDefault(t => t.TaskArn == arn && t.Cluster == cluster);
             if (task is null)
             {
-                failures.Add(new JsonObject { ["arn"] = arn, ["reason"] = "MISSING" });
+                failures.Add((JsonNode)new JsonObject { ["arn"] = arn, ["reason"] = "MISSING" });
             }
             else
             {
@@ -122,7 +122,7 @@ internal sealed class FakeEcsTaskStore(string region, string accountId, TimeProv
         var containers = new JsonArray();
         foreach (var container in definition.Definition["containerDefinitions"] as JsonArray ?? [])
         {
-            containers.Add(new JsonObject
+            containers.Add((JsonNode)new JsonObject
             {
                 ["containerArn"] = $"arn:aws:ecs:{region}:{accountId}:container/{cluster}/{id}/{Guid.NewGuid():D}",
                 ["taskArn"] = arn,
