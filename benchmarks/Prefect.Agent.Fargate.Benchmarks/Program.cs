@@ -12,7 +12,15 @@ switch (args.FirstOrDefault())
                 e.Cancel = true;
                 cts.Cancel();
             };
-            return await LoadCommand.RunAsync(args[1..], cts.Token).ConfigureAwait(false);
+            try
+            {
+                return await LoadCommand.RunAsync(args[1..], cts.Token).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is ArgumentException or InvalidOperationException or FileNotFoundException or FormatException)
+            {
+                Console.Error.WriteLine("error: " + ex.Message);
+                return 1;
+            }
         }
 
     case "micro":

@@ -45,8 +45,8 @@ internal sealed class LoadDriver
         var clock = new ClockAnchor();
         var logPath = Path.Combine(outputDirectory, $"agent-{workload.Name}.log");
         await using var process = AgentProcess.Start(agent, StartArguments(prefect.Url), Environment(ecs), logPath);
-        var firstPoll = watcher.WaitFor("get_runs_in_queue", TimeSpan.FromSeconds(30))
-            ?? throw new InvalidOperationException($"The agent did not poll within 30 s; see {logPath}.");
+        var firstPoll = watcher.WaitFor("get_runs_in_queue", TimeSpan.FromSeconds(30), () => process.HasExited)
+            ?? throw new InvalidOperationException($"The agent did not poll within 30 s (or exited); its output:\n{ReadLog(logPath)}");
         var atFirstPoll = process.Read();
 
         var deadline = Stopwatch.GetTimestamp() + (long)(timeout.TotalSeconds * Stopwatch.Frequency);
@@ -94,8 +94,8 @@ internal sealed class LoadDriver
         using var watcher = new PrefectRequestWatcher(prefect);
         var logPath = Path.Combine(outputDirectory, "agent-idle.log");
         await using var process = AgentProcess.Start(agent, StartArguments(prefect.Url), Environment(ecs), logPath);
-        var firstPoll = watcher.WaitFor("get_runs_in_queue", TimeSpan.FromSeconds(30))
-            ?? throw new InvalidOperationException($"The agent did not poll within 30 s; see {logPath}.");
+        var firstPoll = watcher.WaitFor("get_runs_in_queue", TimeSpan.FromSeconds(30), () => process.HasExited)
+            ?? throw new InvalidOperationException($"The agent did not poll within 30 s (or exited); its output:\n{ReadLog(logPath)}");
         var atFirstPoll = process.Read();
         await Task.Delay(window, TimeProvider.System, cancellationToken).ConfigureAwait(false);
         var atEnd = process.Read();
@@ -126,6 +126,12 @@ internal sealed class LoadDriver
         "cluster=bench",
         "networkConfiguration={'awsvpcConfiguration': {'subnets': ['subnet-0bench'], 'securityGroups': ['sg-0bench'], 'assignPublicIp': 'ENABLED'}}",
     ];
+
+    private static string ReadLog(string path)
+    {
+        Thread.Sleep(200);
+        return File.Exists(path) ? string.Join('\n', File.ReadLines(path).TakeLast(30)) : "(no output)";
+    }
 
     private static int SuccessfulRunTasks(FakeEcs ecs) => ecs.Tasks.Count;
 

@@ -37,11 +37,12 @@ internal sealed class PrefectRequestWatcher : IDisposable
     /// <summary>Waits until a request of <paramref name="operation"/> has been seen.</summary>
     /// <param name="operation">The operation, e.g. <c>get_runs_in_queue</c>.</param>
     /// <param name="timeout">How long to wait.</param>
+    /// <param name="giveUp">Stops waiting early (the agent exited).</param>
     /// <returns>The stamp, or <see langword="null"/> on timeout.</returns>
-    public long? WaitFor(string operation, TimeSpan timeout)
+    public long? WaitFor(string operation, TimeSpan timeout, Func<bool> giveUp)
     {
         var deadline = Stopwatch.GetTimestamp() + (long)(timeout.TotalSeconds * Stopwatch.Frequency);
-        while (Stopwatch.GetTimestamp() < deadline)
+        while (Stopwatch.GetTimestamp() < deadline && !giveUp())
         {
             var requests = api.Requests;
             var stamped = Stamps;
