@@ -1,6 +1,8 @@
+using System.Diagnostics.Metrics;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using Prefect.Agent.Fargate.Internal;
 
 namespace Prefect.Agent.Fargate;
 
@@ -45,6 +47,7 @@ public sealed class AgentOptions
 
     /// <summary>Gets or sets the number of polls before the agent stops (<c>max_polls</c>); <see langword="null"/> polls forever.</summary>
     /// <value>The default value is <see langword="null"/>.</value>
+    [NotNegative(Fix = "Use null to poll forever, 0 to never poll, or a positive count.")]
     public int? MaxPolls { get; set; }
 
     /// <summary>
@@ -153,6 +156,7 @@ public sealed class AgentOptions
 
     /// <summary>Gets or sets the timeout of one Prefect API request.</summary>
     /// <value>The default value is 15 seconds (the original's <c>cloud.request_timeout</c>).</value>
+    [GreaterThanZero(Fix = "Use a positive duration such as 00:00:15.")]
     public TimeSpan ApiRequestTimeout { get; set; } = TimeSpan.FromSeconds(15);
 
     /// <summary>Gets or sets the Prefect logging level given to flow containers (<c>PREFECT__LOGGING__LEVEL</c>).</summary>
@@ -170,10 +174,12 @@ public sealed class AgentOptions
 
     /// <summary>Gets or sets the maximum number of flow runs deployed at the same time.</summary>
     /// <value>The default value is 32 (the original's thread-pool ceiling).</value>
+    [GreaterThanZero(Fix = "Use a positive number such as 32.")]
     public int MaxConcurrentDeployments { get; set; } = 32;
 
     /// <summary>Gets or sets how long stopping waits for in-flight deployments before cancelling them.</summary>
     /// <value>The default value is 30 seconds.</value>
+    [NotNegative(Fix = "Use a duration of zero or more, such as 00:00:30.")]
     public TimeSpan ShutdownDrainTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>
@@ -214,6 +220,13 @@ public sealed class AgentOptions
     /// <summary>Gets or sets the logger factory used when the agent is not created by dependency injection.</summary>
     /// <value>The default value is <see cref="NullLoggerFactory.Instance"/>.</value>
     public ILoggerFactory LoggerFactory { get; set; } = NullLoggerFactory.Instance;
+
+    /// <summary>
+    /// Gets or sets the factory of the agent's <see cref="Meter"/>; <see langword="null"/>: a meter of its own. Dependency
+    /// injection fills it from the container when unset.
+    /// </summary>
+    /// <value>The default value is <see langword="null"/>.</value>
+    public IMeterFactory? MeterFactory { get; set; }
 
     /// <summary>Gets or sets the clock of the agent (tests pass a fake one).</summary>
     /// <value>The default value is <see cref="TimeProvider.System"/>.</value>

@@ -58,9 +58,9 @@ public sealed class AwsErrorResponseTests
     {
         for (var i = 0; i < 200; i++)
         {
-            Assert.InRange(Ecs.Client.EcsClient.FullJitterDelay(TimeSpan.FromSeconds(1), 0), TimeSpan.Zero, TimeSpan.FromSeconds(1));
-            Assert.InRange(Ecs.Client.EcsClient.FullJitterDelay(TimeSpan.FromSeconds(1), 3), TimeSpan.Zero, TimeSpan.FromSeconds(8));
-            Assert.InRange(Ecs.Client.EcsClient.FullJitterDelay(TimeSpan.FromSeconds(1), 12), TimeSpan.Zero, TimeSpan.FromSeconds(20));
+            Assert.InRange(global::Prefect.Agent.Fargate.Ecs.Client.EcsClient.FullJitterDelay(TimeSpan.FromSeconds(1), 0), TimeSpan.Zero, TimeSpan.FromSeconds(1));
+            Assert.InRange(global::Prefect.Agent.Fargate.Ecs.Client.EcsClient.FullJitterDelay(TimeSpan.FromSeconds(1), 3), TimeSpan.Zero, TimeSpan.FromSeconds(8));
+            Assert.InRange(global::Prefect.Agent.Fargate.Ecs.Client.EcsClient.FullJitterDelay(TimeSpan.FromSeconds(1), 12), TimeSpan.Zero, TimeSpan.FromSeconds(20));
         }
     }
 }

@@ -159,7 +159,7 @@ public sealed class EcsClientTests
             _ => null,
             _ => null,
             _ => null);
-        using var client = new Ecs.Client.EcsClient(settings, null, null, TimeProvider.System, retryBaseDelay: TimeSpan.FromMilliseconds(1));
+        using var client = new global::Prefect.Agent.Fargate.Ecs.Client.EcsClient(settings, null, null, TimeProvider.System, retryBaseDelay: TimeSpan.FromMilliseconds(1));
 
         await Assert.ThrowsAsync<HttpRequestException>(() => client.ListTaskDefinitionsAsync([], CancellationToken.None));
 

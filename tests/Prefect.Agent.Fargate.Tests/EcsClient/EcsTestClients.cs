@@ -23,7 +23,7 @@ internal static class EcsTestClients
             configuredEndpoint: _ => null,
             profileRegion: _ => null);
 
-    public static Ecs.Client.EcsClient Create(FakeEcs ecs, BotocoreConfig? botocore = null, EcsRateGovernor? governor = null, string? secret = null) =>
+    public static global::Prefect.Agent.Fargate.Ecs.Client.EcsClient Create(FakeEcs ecs, BotocoreConfig? botocore = null, EcsRateGovernor? governor = null, string? secret = null) =>
         new(Settings(ecs, botocore, secret), governor, logger: null, TimeProvider.System, retryBaseDelay: TimeSpan.FromMilliseconds(1));
 
     public static JsonObject TaskDefinition(string family, string image = "prefecthq/prefect:0.15.0", params (string Key, string Value)[] tags)

@@ -1,0 +1,59 @@
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
+using System.Reflection;
+
+namespace Prefect.Agent.Fargate.Diagnostics;
+
+/// <summary>
+/// The agent's meter and activity source, from BCL primitives only (no OpenTelemetry dependency). Under dependency
+/// injection the meter comes from <see cref="IMeterFactory"/>, which owns and disposes it.
+/// </summary>
+internal sealed class AgentTelemetry : IDisposable
+{
+    /// <summary>The name of the meter and of the activity source.</summary>
+    public const string Name = "Prefect.Agent.Fargate";
+
+    public static readonly string? Version =
+        typeof(AgentTelemetry).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion;
+
+    /// <summary>One activity source per process, as activity sources are meant to be.</summary>
+    public static readonly ActivitySource ActivitySource = new(Name, Version);
+
+    private readonly Meter meter;
+    private readonly bool ownsMeter;
+    private readonly KeyValuePair<string, object?> agentTag;
+
+    public AgentTelemetry(IMeterFactory? meterFactory, string agentName)
+    {
+        ownsMeter = meterFactory is null;
+        meter = meterFactory?.Create(new MeterOptions(Name) { Version = Version }) ?? new Meter(Name, Version);
+        agentTag = new(AgentInstruments.AgentNameTag, agentName);
+        FlowRunsFound = meter.CreateCounter<long>(AgentInstruments.FlowRunsFound, "{flow_run}", "Flow runs a poll returned.");
+        FlowRunsDeployed = meter.CreateCounter<long>(AgentInstruments.FlowRunsDeployed, "{flow_run}", "Flow runs whose ECS task started.");
+        FlowRunsFailed = meter.CreateCounter<long>(AgentInstruments.FlowRunsFailed, "{flow_run}", "Flow runs the agent marked Failed.");
+        DeploymentDuration = meter.CreateHistogram<double>(AgentInstruments.DeploymentDuration, "s", "Time from claiming a flow run to its outcome.");
+        PollDuration = meter.CreateHistogram<double>(AgentInstruments.PollDuration, "s", "Time one poll of the backend took.");
+    }
+
+    public Counter<long> FlowRunsFound { get; }
+
+    public Counter<long> FlowRunsDeployed { get; }
+
+    public Counter<long> FlowRunsFailed { get; }
+
+    public Histogram<double> DeploymentDuration { get; }
+
+    public Histogram<double> PollDuration { get; }
+
+    public KeyValuePair<string, object?> AgentTag => agentTag;
+
+    public KeyValuePair<string, object?> Outcome(string outcome) => new(AgentInstruments.OutcomeTag, outcome);
+
+    public void Dispose()
+    {
+        if (ownsMeter)
+        {
+            meter.Dispose();
+        }
+    }
+}

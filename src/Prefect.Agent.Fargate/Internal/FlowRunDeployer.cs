@@ -1,0 +1,173 @@
+using System.Diagnostics;
+using System.Text.Json.Nodes;
+using Microsoft.Extensions.Logging;
+using Prefect.Agent.Fargate.Diagnostics;
+
+namespace Prefect.Agent.Fargate.Internal;
+
+/// <summary>
+/// The per-run pipeline (architecture steps 1-6): claim, external kwargs, plan, task definition, launch, report back.
+/// </summary>
+internal sealed class FlowRunDeployer
+{
+    private readonly AgentOptions options;
+    private readonly Func<IFlowRunSource> source;
+    private readonly Func<ITaskDefinitionRegistry> registry;
+    private readonly Func<ITaskLauncher> launcher;
+    private readonly Func<IExternalKwargsProvider> externalKwargs;
+    private readonly IDeploymentPlanner planner;
+    private readonly AgentTelemetry telemetry;
+    private readonly ILogger logger;
+    private readonly TimeProvider timeProvider;
+
+    public FlowRunDeployer(
+        AgentOptions options,
+        Func<IFlowRunSource> source,
+        Func<ITaskDefinitionRegistry> registry,
+        Func<ITaskLauncher> launcher,
+        Func<IExternalKwargsProvider> externalKwargs,
+        IDeploymentPlanner planner,
+        AgentTelemetry telemetry,
+        ILogger logger)
+    {
+        this.options = options;
+        this.source = source;
+        this.registry = registry;
+        this.launcher = launcher;
+        this.externalKwargs = externalKwargs;
+        this.planner = planner;
+        this.telemetry = telemetry;
+        this.logger = logger;
+        timeProvider = options.TimeProvider;
+    }
+
+    public async Task<DeploymentResult> DeployAsync(FlowRun run, CancellationToken cancellationToken)
+    {
+        using var scope = logger.BeginScope(new Dictionary<string, object?>(StringComparer.Ordinal)
+        {
+            ["AgentName"] = options.Name,
+            ["FlowRunId"] = run.Id,
+        });
+        using var activity = AgentTelemetry.ActivitySource.StartActivity(AgentInstruments.DeployActivity);
+        activity?.SetTag(AgentInstruments.FlowRunIdTag, run.Id);
+        var started = timeProvider.GetTimestamp();
+        var result = await DeployCoreAsync(run, cancellationToken).ConfigureAwait(false);
+
+        var outcome = result.Status switch
+        {
+            DeploymentStatus.Submitted => "submitted",
+            DeploymentStatus.Failed => "failed",
+            DeploymentStatus.Skipped => "skipped",
+            _ => "not_claimed",
+        };
+        activity?.SetTag(AgentInstruments.OutcomeTag, outcome);
+        telemetry.DeploymentDuration.Record(timeProvider.GetElapsedTime(started).TotalSeconds, telemetry.AgentTag, telemetry.Outcome(outcome));
+        if (result.Status == DeploymentStatus.Submitted)
+        {
+            telemetry.FlowRunsDeployed.Add(1, telemetry.AgentTag);
+        }
+        else if (result.Status == DeploymentStatus.Failed)
+        {
+            activity?.SetStatus(ActivityStatusCode.Error, result.Error);
+            telemetry.FlowRunsFailed.Add(1, telemetry.AgentTag);
+        }
+
+        return result;
+    }
+
+    public async Task<string> ValidateConfigurationAsync(CancellationToken cancellationToken)
+    {
+        var id8 = Guid.NewGuid().ToString("N")[..8];
+        var family = "prefect-test-task-" + id8;
+        var (register, run) = planner.PlanValidation(family);
+
+        logger.TestingTaskDefinitionRegistration();
+        var definition = await registry().EnsureAsync(
+            new TaskDefinitionRequest { Family = family, RegisterRequest = register, FlowId8 = id8, TaskRevisions = false },
+            cancellationToken).ConfigureAwait(false);
+        logger.TaskDefinitionRegistrationSuccessful();
+
+        run["taskDefinition"] = definition;
+        logger.TestingTaskRun();
+
+        // There is no flow run: the family stands in for its id (it names the client token and the logs).
+        var launched = await launcher().RunTaskAsync(new TaskLaunchRequest { FlowRunId = family, Request = run }, cancellationToken).ConfigureAwait(false);
+        logger.TaskRunSuccessful(launched.TaskArn);
+        return launched.TaskArn;
+    }
+
+    private async Task<DeploymentResult> DeployCoreAsync(FlowRun run, CancellationToken cancellationToken)
+    {
+        logger.Deploying(run.Id);
+        logger.UpdatingToSubmitted(run.Id);
+        FlowRunClaim claim;
+        try
+        {
+            claim = await source().MarkSubmittedAsync(run, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (!(ex is OperationCanceledException && cancellationToken.IsCancellationRequested))
+        {
+            // Not ours (yet): no deployment and no Failed state; the run stays Scheduled for the next poll.
+            logger.ClaimFailed(ex, run.Id);
+            return new DeploymentResult { FlowRunId = run.Id, Status = DeploymentStatus.NotClaimed, Error = ex.Message };
+        }
+
+        if (!claim.IsClaimed)
+        {
+            logger.TakenByAnotherAgent(run.Id);
+            return new DeploymentResult { FlowRunId = run.Id, Status = DeploymentStatus.Skipped };
+        }
+
+        string? taskDefinition = null;
+        try
+        {
+            JsonObject? external = null;
+            if (options.UseExternalKwargs)
+            {
+                external = await externalKwargs().GetKwargsAsync(run, cancellationToken).ConfigureAwait(false);
+            }
+
+            var plan = planner.Plan(run, claim.Version, external);
+            taskDefinition = await registry().EnsureAsync(plan.TaskDefinition, cancellationToken).ConfigureAwait(false);
+            plan.RunTask["taskDefinition"] = taskDefinition;
+            var launched = await launcher().RunTaskAsync(new TaskLaunchRequest { FlowRunId = run.Id, Request = plan.RunTask }, cancellationToken).ConfigureAwait(false);
+
+            logger.DeploymentCompleted(run.Id);
+            await WriteLogAsync(run, "INFO", "Submitted for execution: Task ARN: " + launched.TaskArn, cancellationToken).ConfigureAwait(false);
+            return new DeploymentResult { FlowRunId = run.Id, Status = DeploymentStatus.Submitted, TaskDefinition = taskDefinition, TaskArn = launched.TaskArn };
+        }
+        catch (Exception ex) when (!(ex is OperationCanceledException && cancellationToken.IsCancellationRequested))
+        {
+            var message = ex.Message;
+            logger.DeploymentFailed(ex, run.Id);
+            await WriteLogAsync(run, "ERROR", message, cancellationToken).ConfigureAwait(false);
+            logger.UpdatingToFailed(run.Id);
+            try
+            {
+                // The version after Submitted: the one read with the metadata is stale by now (item 19).
+                await source().MarkFailedAsync(run, claim.Version, message, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception markFailed) when (!(markFailed is OperationCanceledException && cancellationToken.IsCancellationRequested))
+            {
+                logger.MarkFailedFailed(markFailed, run.Id);
+            }
+
+            logger.DeploymentAborted(run.Id);
+            return new DeploymentResult { FlowRunId = run.Id, Status = DeploymentStatus.Failed, TaskDefinition = taskDefinition, Error = message };
+        }
+    }
+
+    // A log line that cannot be written never stops what comes next (item 20: the original then never set Failed).
+    private async Task WriteLogAsync(FlowRun run, string level, string message, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var log = new FlowRunLog { FlowRunId = run.Id, Name = options.Name!, Level = level, Message = message, Timestamp = timeProvider.GetUtcNow() };
+            await source().WriteLogAsync(log, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (!(ex is OperationCanceledException && cancellationToken.IsCancellationRequested))
+        {
+            logger.WriteLogFailed(ex, run.Id);
+        }
+    }
+}

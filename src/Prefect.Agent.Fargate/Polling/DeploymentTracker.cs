@@ -1,0 +1,122 @@
+using System.Collections.Concurrent;
+using Microsoft.Extensions.Logging;
+using Prefect.Agent.Fargate.Diagnostics;
+
+namespace Prefect.Agent.Fargate.Polling;
+
+/// <summary>
+/// In-flight runs and deployment slots. A run's id enters the in-flight set BEFORE its task starts and leaves it in
+/// the task's <c>finally</c>, so a run is never submitted twice by one agent (the original's done-callback race, item
+/// 21). Runs waiting for their start time are in flight but hold no slot (item 24: they do not block other runs).
+/// </summary>
+internal sealed class DeploymentTracker : IDisposable
+{
+    private readonly ConcurrentDictionary<string, Task> inFlight = new(StringComparer.Ordinal);
+    private readonly SemaphoreSlim slots;
+    private readonly TimeProvider timeProvider;
+    private readonly ILogger logger;
+
+    public DeploymentTracker(int maxConcurrentDeployments, TimeProvider timeProvider, ILogger logger)
+    {
+        slots = new SemaphoreSlim(maxConcurrentDeployments, maxConcurrentDeployments);
+        this.timeProvider = timeProvider;
+        this.logger = logger;
+    }
+
+    /// <summary>Gets the signal set whenever a deployment leaves (a slot may be free).</summary>
+    public WakeSignal SlotFreed { get; } = new();
+
+    public int FreeSlots => slots.CurrentCount;
+
+    public int Count => inFlight.Count;
+
+    public IReadOnlyCollection<string> InFlightIds => inFlight.Keys.ToArray();
+
+    public bool Contains(string flowRunId) => inFlight.ContainsKey(flowRunId);
+
+    public Task[] PendingTasks() => inFlight.Values.ToArray();
+
+    /// <summary>Starts tracking and deploying a run; does nothing when the run is already in flight.</summary>
+    /// <param name="run">The run.</param>
+    /// <param name="delay">How long to wait for its start time (no slot is held meanwhile).</param>
+    /// <param name="deploy">The deployment.</param>
+    /// <param name="stopping">Abandons runs still waiting for their start time or a slot (they are not claimed yet).</param>
+    /// <param name="deployments">Cancels claimed deployments (drain timeout).</param>
+    /// <returns>Whether the run was new.</returns>
+    public bool TryDispatch(
+        FlowRun run,
+        TimeSpan delay,
+        Func<FlowRun, CancellationToken, Task> deploy,
+        CancellationToken stopping,
+        CancellationToken deployments)
+    {
+        var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        if (!inFlight.TryAdd(run.Id, gate.Task))
+        {
+            return false;
+        }
+
+        var holdsSlot = delay <= TimeSpan.Zero && slots.Wait(0);
+
+        // The gate keeps the task from finishing (and removing its id) before its entry is in the set.
+        inFlight[run.Id] = RunAsync(run, delay, holdsSlot, deploy, gate.Task, stopping, deployments);
+        gate.SetResult();
+        return true;
+    }
+
+    public void Dispose() => slots.Dispose();
+
+    private async Task RunAsync(
+        FlowRun run,
+        TimeSpan delay,
+        bool holdsSlot,
+        Func<FlowRun, CancellationToken, Task> deploy,
+        Task gate,
+        CancellationToken stopping,
+        CancellationToken deployments)
+    {
+#pragma warning disable VSTHRD003 // The gate is completed by TryDispatch, never by a foreign context.
+        await gate.ConfigureAwait(false);
+#pragma warning restore VSTHRD003
+        try
+        {
+            if (!holdsSlot)
+            {
+                if (delay > TimeSpan.Zero)
+                {
+                    logger.WaitingToDeploy(delay.TotalSeconds, run.Id);
+                    await Task.Delay(delay, timeProvider, stopping).ConfigureAwait(false);
+                }
+
+                await slots.WaitAsync(stopping).ConfigureAwait(false);
+                holdsSlot = true;
+            }
+
+            await deploy(run, deployments).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (deployments.IsCancellationRequested)
+        {
+            logger.DeploymentCancelled(run.Id);
+        }
+        catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+        {
+            // Stopped while waiting for the start time or a slot: the run was never claimed, so another agent (or
+            // this one after a restart) deploys it.
+        }
+        catch (Exception ex)
+        {
+            logger.DeploymentCrashed(ex, run.Id);
+        }
+        finally
+        {
+            // The id leaves before the slot does: whoever sees a free slot never sees this run still excluded.
+            inFlight.TryRemove(run.Id, out _);
+            if (holdsSlot)
+            {
+                slots.Release();
+            }
+
+            SlotFreed.Set();
+        }
+    }
+}

@@ -1,0 +1,161 @@
+using System.Globalization;
+using Microsoft.Extensions.Logging;
+using Prefect.Agent.Fargate.Diagnostics;
+
+namespace Prefect.Agent.Fargate.Polling;
+
+/// <summary>
+/// The poll loop (reference 4.3-4.5, with the fixes of issue 7): back-off by index, bounded concurrency, an
+/// immediate re-poll when a page was full and slots are free, and no sleep after the last of <c>MaxPolls</c>.
+/// </summary>
+internal sealed class PollLoop
+{
+    private readonly AgentOptions options;
+    private readonly IFlowRunSource source;
+    private readonly DeploymentTracker tracker;
+    private readonly Func<FlowRun, CancellationToken, Task> deploy;
+    private readonly WakeSignal wake;
+    private readonly AgentStatus status;
+    private readonly AgentTelemetry telemetry;
+    private readonly ILogger logger;
+    private readonly TimeProvider timeProvider;
+
+    public PollLoop(
+        AgentOptions options,
+        IFlowRunSource source,
+        DeploymentTracker tracker,
+        Func<FlowRun, CancellationToken, Task> deploy,
+        WakeSignal wake,
+        AgentStatus status,
+        AgentTelemetry telemetry,
+        ILogger logger)
+    {
+        this.options = options;
+        this.source = source;
+        this.tracker = tracker;
+        this.deploy = deploy;
+        this.wake = wake;
+        this.status = status;
+        this.telemetry = telemetry;
+        this.logger = logger;
+        timeProvider = options.TimeProvider;
+    }
+
+    /// <summary>Polls until <c>MaxPolls</c> polls are done or <paramref name="stopping"/> is cancelled.</summary>
+    /// <param name="stopping">Stops the loop.</param>
+    /// <param name="deployments">Cancels claimed deployments (drain timeout).</param>
+    /// <returns>A task that completes when the loop stopped; faults with a fatal exception.</returns>
+    public async Task RunAsync(CancellationToken stopping, CancellationToken deployments)
+    {
+        var backoff = new BackoffSchedule(options.PollIntervals);
+        var polls = 0;
+        while (!stopping.IsCancellationRequested && (options.MaxPolls is not { } max || polls < max))
+        {
+            wake.Reset();
+            tracker.SlotFreed.Reset();
+            if (tracker.FreeSlots == 0)
+            {
+                logger.SlotsFull(options.MaxConcurrentDeployments);
+                await WaitAsync(backoff.Current, wakeOnFreeSlot: true, stopping).ConfigureAwait(false);
+                continue;
+            }
+
+            var (found, mayHaveMore) = await PollOnceAsync(stopping, deployments).ConfigureAwait(false);
+            polls++;
+            backoff.Record(found > 0);
+
+            // Deliberately unlike the original, which slept once more after its last poll (max_polls=8 idle took
+            // ~46 s): the agent stops as soon as the last poll is done.
+            if (options.MaxPolls is { } limit && polls >= limit)
+            {
+                logger.MaxPollsReached(limit);
+                break;
+            }
+
+            if (found > 0 && mayHaveMore && tracker.FreeSlots > 0)
+            {
+                continue;
+            }
+
+            var full = tracker.FreeSlots == 0;
+            logger.Sleeping(backoff.Current.TotalSeconds);
+            await WaitAsync(backoff.Current, full, stopping).ConfigureAwait(false);
+        }
+    }
+
+    private async Task<(int Found, bool MayHaveMore)> PollOnceAsync(CancellationToken stopping, CancellationToken deployments)
+    {
+        using var activity = AgentTelemetry.ActivitySource.StartActivity(AgentInstruments.PollActivity);
+        var started = timeProvider.GetTimestamp();
+        FlowRunPage page;
+        try
+        {
+            var query = new FlowRunQuery
+            {
+                Labels = options.Labels.ToArray(),
+                Exclude = tracker.InFlightIds,
+                MaxRuns = tracker.FreeSlots,
+            };
+            page = await source.GetReadyFlowRunsAsync(query, stopping).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (!(ex is OperationCanceledException && stopping.IsCancellationRequested) && !FargateAgent.IsExceptionFatal(ex))
+        {
+            logger.PollFailed(ex);
+            status.RecordPoll(succeeded: false, timeProvider.GetUtcNow());
+            telemetry.PollDuration.Record(timeProvider.GetElapsedTime(started).TotalSeconds, telemetry.AgentTag, telemetry.Outcome("error"));
+            activity?.SetStatus(System.Diagnostics.ActivityStatusCode.Error, ex.GetType().Name);
+            return (0, false);
+        }
+
+        status.RecordPoll(succeeded: true, timeProvider.GetUtcNow());
+        telemetry.PollDuration.Record(timeProvider.GetElapsedTime(started).TotalSeconds, telemetry.AgentTag, telemetry.Outcome("ok"));
+
+        var now = timeProvider.GetUtcNow();
+        var dispatched = new List<string>();
+        foreach (var run in page.Runs)
+        {
+            logger.SubmittingRun(run.Id);
+            if (tracker.TryDispatch(run, StartTime(run, now) - now, deploy, stopping, deployments))
+            {
+                dispatched.Add(run.Id);
+            }
+        }
+
+        if (dispatched.Count > 0)
+        {
+            logger.FoundReadyRuns(dispatched.Count, dispatched);
+            telemetry.FlowRunsFound.Add(dispatched.Count, telemetry.AgentTag);
+        }
+        else
+        {
+            logger.NoReadyRuns();
+        }
+
+        activity?.SetTag(AgentInstruments.FlowRunsFound, dispatched.Count);
+        return (dispatched.Count, page.MayHaveMore);
+    }
+
+    // The original waited for serialized_state.start_time of a Scheduled run, and deployed anything else at once.
+    private static DateTimeOffset StartTime(FlowRun run, DateTimeOffset now) =>
+        run.SerializedState?["start_time"]?.GetValueKind() == System.Text.Json.JsonValueKind.String
+        && DateTimeOffset.TryParse(run.SerializedState["start_time"]!.GetValue<string>(), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var start)
+            ? start
+            : now;
+
+    private async Task WaitAsync(TimeSpan interval, bool wakeOnFreeSlot, CancellationToken stopping)
+    {
+        using var delayCancellation = CancellationTokenSource.CreateLinkedTokenSource(stopping);
+        var delay = Task.Delay(interval, timeProvider, delayCancellation.Token);
+#pragma warning disable VSTHRD003 // Signals completed by the agent itself (poke, freed slot), never by a foreign context.
+        var woken = wakeOnFreeSlot
+            ? await Task.WhenAny(delay, wake.WhenSet, tracker.SlotFreed.WhenSet).ConfigureAwait(false)
+            : await Task.WhenAny(delay, wake.WhenSet).ConfigureAwait(false);
+#pragma warning restore VSTHRD003
+
+        // Release the timer when something other than the delay woke the loop.
+        if (woken != delay)
+        {
+            await delayCancellation.CancelAsync().ConfigureAwait(false);
+        }
+    }
+}
