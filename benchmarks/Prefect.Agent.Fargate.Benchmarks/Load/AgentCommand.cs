@@ -6,6 +6,11 @@ namespace Prefect.Agent.Fargate.Benchmarks.Load;
 /// <param name="Description">What the report calls it.</param>
 internal sealed record AgentCommand(string FileName, IReadOnlyList<string> LeadingArguments, string Description)
 {
+    /// <summary>Gets the marker of <see cref="InProcessAgent"/>.</summary>
+    public static AgentCommand InProcess { get; } = new(string.Empty, [], "in-process FargateAgent (ECS rate governor only when the fake enforces quotas)");
+
+    public bool IsInProcess => ReferenceEquals(this, InProcess);
+
     public static AgentCommand FromPath(string path)
     {
         var full = Path.GetFullPath(path);

@@ -6,7 +6,7 @@ namespace Prefect.Agent.Fargate.Benchmarks.Load;
 /// The agent under test, in its own process (so that its memory and CPU are its own), with its output in a log file.
 /// It samples <c>/proc</c> in the background while it runs.
 /// </summary>
-internal sealed class AgentProcess : IAsyncDisposable
+internal sealed class AgentProcess : IAgentUnderTest
 {
     private readonly Process process;
     private readonly CancellationTokenSource sampling = new();

@@ -5,14 +5,14 @@ using System.Reflection;
 namespace Prefect.Agent.Fargate.Benchmarks.Load;
 
 /// <summary>
-/// <c>load [--workload a|b|all] [--agent jit|aot|PATH] [--idle SECONDS] [--agent-env KEY=VALUE]... [--repeat N]
+/// <c>load [--workload a|b|all] [--agent jit|aot|in-process|PATH] [--idle SECONDS] [--agent-env KEY=VALUE]... [--repeat N]
 /// [--timeout SECONDS] [--out DIR] [--publish]</c>.
 /// </summary>
 internal static class LoadCommand
 {
     public const string Usage =
-        "load [--workload a|b|all] [--agent jit|aot|PATH] [--idle SECONDS (default 60, 0: skip)] [--agent-env KEY=VALUE]... "
-        + "[--repeat N] [--timeout SECONDS] [--out DIR] [--publish (re-publish the AOT binary)]";
+        "load [--workload a|b|all] [--agent jit|aot|in-process|PATH] [--idle SECONDS (default 60, 0: skip)] [--agent-env KEY=VALUE]... "
+        + "[--repeat N] [--timeout SECONDS] [--out DIR] [--publish (re-publish the AOT binary)] [--validate-graphql (the fake validates every request: slower)]";
 
     public static async Task<int> RunAsync(string[] args, CancellationToken cancellationToken)
     {
@@ -24,6 +24,7 @@ internal static class LoadCommand
         var timeout = TimeSpan.FromSeconds(180);
         var output = Path.Combine(RepositoryRoot, "artifacts", "bench");
         var publish = false;
+        var validateGraphQL = false;
         for (var i = 0; i < args.Length; i++)
         {
             string Next() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{args[i]} needs a value. Usage: {Usage}");
@@ -67,11 +68,17 @@ internal static class LoadCommand
                 case "--publish":
                     publish = true;
                     break;
+                case "--validate-graphql":
+                    validateGraphQL = true;
+                    break;
                 default:
                     throw new ArgumentException($"Unknown argument '{args[i]}'. Usage: {Usage}");
             }
         }
 
+        // The fake Prefect API validates every request with GraphQL.NET by default, which costs this process more CPU
+        // than the agent spends; the tests cover validation, so the load runs without it unless asked.
+        AppContext.SetSwitch("Prefect.Agent.Fargate.Testing.FakePrefectApi.IsSchemaValidationSupported", validateGraphQL);
         Directory.CreateDirectory(output);
         var agent = await ResolveAgentAsync(agentChoice, publish, cancellationToken).ConfigureAwait(false);
         Console.WriteLine(MachineInfo.Describe());
@@ -108,6 +115,8 @@ internal static class LoadCommand
         {
             case "jit":
                 return AgentCommand.FromPath(Metadata("AgentDll"));
+            case "in-process":
+                return AgentCommand.InProcess;
             case "aot":
                 var directory = Path.Combine(RepositoryRoot, "artifacts", "aot");
                 var binary = Path.Combine(directory, "prefect-fargate-agent");

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 using System.Text.Json.Nodes;
 using Prefect.Agent.Fargate.Testing.Ecs;
 using Prefect.Agent.Fargate.Testing.Prefect;
@@ -43,8 +44,10 @@ internal sealed class LoadDriver
 
         using var watcher = new PrefectRequestWatcher(prefect);
         var clock = new ClockAnchor();
+        var baseline = prefect.Requests.Count;
+        var driverCpuAtStart = ProcSample.TryRead(System.Environment.ProcessId)?.CpuTime ?? TimeSpan.Zero;
         var logPath = Path.Combine(outputDirectory, $"agent-{workload.Name}.log");
-        await using var process = AgentProcess.Start(agent, StartArguments(prefect.Url), Environment(ecs), logPath);
+        await using var process = StartAgent(prefect, ecs, logPath, governor: workload.EnforceQuotas);
         var firstPoll = watcher.WaitFor("get_runs_in_queue", TimeSpan.FromSeconds(30), () => process.HasExited)
             ?? throw new InvalidOperationException($"The agent did not poll within 30 s (or exited); its output:\n{ReadLog(logPath)}");
         var atFirstPoll = process.Read();
@@ -58,12 +61,16 @@ internal sealed class LoadDriver
         // Let the claims and logs of the last runs land before the counts are taken (they follow RunTask).
         await WaitForQuietAsync(prefect, TimeSpan.FromMilliseconds(500), cancellationToken).ConfigureAwait(false);
         var atEnd = process.Read();
+        var driverCpu = (ProcSample.TryRead(System.Environment.ProcessId)?.CpuTime ?? TimeSpan.Zero) - driverCpuAtStart;
         var exitCode = await process.StopAsync(TimeSpan.FromSeconds(60)).ConfigureAwait(false);
 
         var requests = ecs.Requests;
+        var prefectRequests = prefect.Requests.Skip(baseline).ToList();
+        var stamps = watcher.Stamps.Skip(baseline).ToList();
+        WriteTimeline(Path.Combine(outputDirectory, $"timeline-{workload.Name}.csv"), firstPoll, clock, requests, prefectRequests, stamps);
         var runTasks = requests.Where(r => r.Operation == "RunTask" && r.StatusCode == 200).ToList();
         var lastRunTask = runTasks.Count == 0 ? firstPoll : clock.ToTimestamp(runTasks.Max(r => r.ReceivedAt));
-        var (deploy, queue) = Latencies(prefect, watcher.Stamps, runTasks, clock, firstPoll);
+        var (deploy, queue) = Latencies(prefect.FlowRuns, prefectRequests, stamps, runTasks, clock, firstPoll);
         return new LoadResult
         {
             Workload = workload,
@@ -72,7 +79,7 @@ internal sealed class LoadDriver
             Completed = runTasks.Count >= workload.Runs,
             Wall = Stopwatch.GetElapsedTime(firstPoll, lastRunTask),
             EcsCalls = requests.GroupBy(r => r.Operation, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal),
-            GraphQLCalls = prefect.Requests.GroupBy(r => r.Operation, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal),
+            GraphQLCalls = prefectRequests.GroupBy(r => r.Operation, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal),
             Throttled = ecs.ThrottledCount,
             DeployLatencies = deploy,
             QueueLatencies = queue,
@@ -82,6 +89,7 @@ internal sealed class LoadDriver
             StartToFirstPoll = Stopwatch.GetElapsedTime(process.StartedTimestamp, firstPoll),
             ExitCode = exitCode,
             LogPath = logPath,
+            DriverCpu = driverCpu,
             QuotaBounds = workload.EnforceQuotas ? QuotaLowerBound.Compute(workload, ecsOptions) : [],
         };
     }
@@ -93,7 +101,7 @@ internal sealed class LoadDriver
         await WarmUpFakesAsync(prefect, ecs, cancellationToken).ConfigureAwait(false);
         using var watcher = new PrefectRequestWatcher(prefect);
         var logPath = Path.Combine(outputDirectory, "agent-idle.log");
-        await using var process = AgentProcess.Start(agent, StartArguments(prefect.Url), Environment(ecs), logPath);
+        await using var process = StartAgent(prefect, ecs, logPath, governor: true);
         var firstPoll = watcher.WaitFor("get_runs_in_queue", TimeSpan.FromSeconds(30), () => process.HasExited)
             ?? throw new InvalidOperationException($"The agent did not poll within 30 s (or exited); its output:\n{ReadLog(logPath)}");
         var atFirstPoll = process.Read();
@@ -116,16 +124,17 @@ internal sealed class LoadDriver
         };
     }
 
-    private static List<string> StartArguments(Uri api) =>
+    private static readonly string[] Kwargs =
     [
-        "start",
-        "--api", api.ToString(),
-        "--label", Label,
         "cpu=256",
         "memory=512",
         "cluster=bench",
         "networkConfiguration={'awsvpcConfiguration': {'subnets': ['subnet-0bench'], 'securityGroups': ['sg-0bench'], 'assignPublicIp': 'ENABLED'}}",
     ];
+
+    private IAgentUnderTest StartAgent(FakePrefectApi prefect, FakeEcs ecs, string logPath, bool governor) => agent.IsInProcess
+        ? InProcessAgent.Start(prefect.Url, Label, Kwargs, ecs, governor)
+        : AgentProcess.Start(agent, ["start", "--api", prefect.Url.ToString(), "--label", Label, .. Kwargs], Environment(ecs), logPath);
 
     private static string ReadLog(string path)
     {
@@ -164,11 +173,10 @@ internal sealed class LoadDriver
     }
 
     private static (List<TimeSpan> Deploy, List<TimeSpan> Queue) Latencies(
-        FakePrefectApi prefect, IReadOnlyList<long> stamps, List<FakeEcsRequest> runTasks, ClockAnchor clock, long firstPoll)
+        IReadOnlyList<FakeFlowRun> runs, List<FakePrefectRequest> requests, List<long> stamps, List<FakeEcsRequest> runTasks, ClockAnchor clock, long firstPoll)
     {
         // When the agent first asked for each run's metadata (the flow_run query names the ids it picked up).
-        var requests = prefect.Requests;
-        var runIds = prefect.FlowRuns.Select(r => r.Id).ToList();
+        var runIds = runs.Select(r => r.Id).ToList();
         var pickedUp = new Dictionary<string, long>(StringComparer.Ordinal);
         for (var i = 0; i < Math.Min(requests.Count, stamps.Count); i++)
         {
@@ -199,6 +207,25 @@ internal sealed class LoadDriver
         }
 
         return (deploy, queue);
+    }
+
+    // One line per request, both fakes, in milliseconds from the first poll: what the bottleneck analysis reads.
+    private static void WriteTimeline(string path, long firstPoll, ClockAnchor clock, IReadOnlyList<FakeEcsRequest> ecs, List<FakePrefectRequest> prefect, List<long> stamps)
+    {
+        var lines = new List<(double At, string Line)>();
+        foreach (var r in ecs)
+        {
+            var at = Stopwatch.GetElapsedTime(firstPoll, clock.ToTimestamp(r.ReceivedAt)).TotalMilliseconds;
+            lines.Add((at, string.Create(CultureInfo.InvariantCulture, $"{at:F1},ecs,{r.Operation},{r.StatusCode},{r.ErrorCode}")));
+        }
+
+        for (var i = 0; i < Math.Min(prefect.Count, stamps.Count); i++)
+        {
+            var at = Stopwatch.GetElapsedTime(firstPoll, stamps[i]).TotalMilliseconds;
+            lines.Add((at, string.Create(CultureInfo.InvariantCulture, $"{at:F1},prefect,{prefect[i].Operation},{prefect[i].StatusCode},")));
+        }
+
+        File.WriteAllLines(path, ["ms_from_first_poll,service,operation,status,error", .. lines.OrderBy(l => l.At).Select(l => l.Line)]);
     }
 
     private static string? FlowRunIdOf(JsonObject? runTask)

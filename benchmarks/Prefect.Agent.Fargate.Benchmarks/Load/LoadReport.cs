@@ -43,6 +43,7 @@ internal static class LoadReport
         Row(b, "agent CPU time, whole process", $"{r.CpuTotal.TotalSeconds:F2} s", string.Empty);
         Row(b, "agent CPU time, first poll -> end", $"{r.CpuUnderLoad.TotalSeconds:F2} s", string.Empty);
         Row(b, "start to first poll", $"{r.StartToFirstPoll.TotalMilliseconds:F0} ms", "<= 100 ms (AOT)");
+        Row(b, "fakes' CPU time (this process), same span", $"{r.DriverCpu.TotalSeconds:F2} s", string.Empty);
         if (r.QuotaBounds.Count > 0)
         {
             var bound = r.QuotaBounds.Max(q => q.Bound);

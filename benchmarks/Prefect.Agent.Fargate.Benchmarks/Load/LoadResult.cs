@@ -38,5 +38,8 @@ internal sealed class LoadResult
 
     public required string LogPath { get; init; }
 
+    /// <summary>Gets the CPU time of this process (the fakes) from the agent's start to the end of the load.</summary>
+    public required TimeSpan DriverCpu { get; init; }
+
     public IReadOnlyList<(string Constraint, TimeSpan Bound)> QuotaBounds { get; init; } = [];
 }
