@@ -1,4 +1,7 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Console;
 using Prefect.Agent.Fargate.Cli.Demo;
 using Prefect.Agent.Fargate.Cli.Logging;
 
@@ -37,7 +40,11 @@ internal sealed class CliContext
     private static void ConfigureConsole(ILoggingBuilder builder, string agentName, LogLevel level)
     {
         builder.AddConsole(o => o.FormatterName = PrefectConsoleFormatter.FormatterName);
-        builder.AddConsoleFormatter<PrefectConsoleFormatter, PrefectConsoleFormatterOptions>(o =>
+
+        // Not AddConsoleFormatter<,>: it also binds the formatter options from configuration by reflection, which
+        // is not trim/AOT-safe; these options are only ever set in code.
+        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<ConsoleFormatter, PrefectConsoleFormatter>());
+        builder.Services.Configure<PrefectConsoleFormatterOptions>(o =>
         {
             o.AgentName = agentName;
             o.IncludeExceptionDetails = level <= LogLevel.Debug;

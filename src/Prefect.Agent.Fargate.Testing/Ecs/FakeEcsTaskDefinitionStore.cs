@@ -224,7 +224,7 @@ internal sealed partial class FakeEcsTaskDefinitionStore(string region, string a
         var list = new JsonArray();
         foreach (var revision in page)
         {
-            list.Add(new JsonObject
+            list.Add((JsonNode)new JsonObject
             {
                 ["ResourceARN"] = revision.Arn,
                 ["Tags"] = new JsonArray(revision.Tags.Select(t => (JsonNode)new JsonObject { ["Key"] = t.Key, ["Value"] = t.Value }).ToArray()),

@@ -68,7 +68,7 @@ internal sealed class FakeEcsTaskStore(string region, string accountId, TimeProv
                 failure["detail"] = failureDetail;
             }
 
-            response["failures"]!.AsArray().Add(failure);
+            response["failures"]!.AsArray().Add((JsonNode)failure);
         }
         else
         {
@@ -100,7 +100,7 @@ internal sealed class FakeEcsTaskStore(string region, string accountId, TimeProv
             var task = tasks.FirstOrDefault(t => t.TaskArn == arn && t.Cluster == cluster);
             if (task is null)
             {
-                failures.Add(new JsonObject { ["arn"] = arn, ["reason"] = "MISSING" });
+                failures.Add((JsonNode)new JsonObject { ["arn"] = arn, ["reason"] = "MISSING" });
             }
             else
             {
@@ -136,7 +136,7 @@ internal sealed class FakeEcsTaskStore(string region, string accountId, TimeProv
         var containers = new JsonArray();
         foreach (var container in definition.Definition["containerDefinitions"] as JsonArray ?? [])
         {
-            containers.Add(new JsonObject
+            containers.Add((JsonNode)new JsonObject
             {
                 ["containerArn"] = $"arn:aws:ecs:{region}:{accountId}:container/{cluster}/{id}/{Guid.NewGuid():D}",
                 ["taskArn"] = arn,

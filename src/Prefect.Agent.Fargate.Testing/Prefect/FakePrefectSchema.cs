@@ -1,4 +1,6 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Reflection;
+using System.Runtime.CompilerServices;
 using GraphQL;
 using GraphQL.SystemTextJson;
 using GraphQL.Types;
@@ -13,23 +15,42 @@ namespace Prefect.Agent.Fargate.Testing.Prefect;
 /// hand-written subset of the Hasura part, and in cloud mode <c>auth_info</c>. Validation uses GraphQL.NET's
 /// <see cref="DocumentValidator"/> with the core rules and coerces the <c>variables</c> to the operation's types.
 /// </summary>
+/// <remarks>
+/// GraphQL.NET builds and validates schemas by reflection and runtime code generation, so a Native AOT or trimmed app
+/// (the published <c>prefect-fargate-agent demo</c>) turns validation off with the <see cref="ValidationSwitch"/>
+/// feature switch: requests are then only parsed, and everything else about the fake is the same.
+/// </remarks>
 internal sealed class FakePrefectSchema
 {
+    /// <summary>The feature switch (runtimeconfig / <c>RuntimeHostConfigurationOption</c>) that turns schema validation off.</summary>
+    public const string ValidationSwitch = "Prefect.Agent.Fargate.Testing.FakePrefectApi.IsSchemaValidationSupported";
+
     private static readonly string[] ServerFiles =
     [
         "schema", "scalars", "agents", "artifacts", "flows", "logs", "messages", "projects", "runs", "states", "tenants",
     ];
 
-    private static readonly GraphQLSerializer Serializer = new();
+    private readonly Schema? schema;
 
-    private readonly Schema schema;
+    private FakePrefectSchema(Schema? schema) => this.schema = schema;
 
-    private FakePrefectSchema(Schema schema) => this.schema = schema;
+    /// <summary>Gets a value indicating whether requests are validated against the schema (see the remarks).</summary>
+    [FeatureSwitchDefinition(ValidationSwitch)]
+    [FeatureGuard(typeof(RequiresDynamicCodeAttribute))]
+    [FeatureGuard(typeof(RequiresUnreferencedCodeAttribute))]
+    // An auto-property, as ASP.NET Core's switches: the trimmer substitutes it from the switch, and the analyzers do
+    // not try to prove that an AppContext read guards reflection (they cannot, IL4000).
+    public static bool IsValidationSupported { get; } =
+        RuntimeFeature.IsDynamicCodeSupported && (!AppContext.TryGetSwitch(ValidationSwitch, out var enabled) || enabled);
 
     /// <summary>Builds the schema of a backend mode.</summary>
     /// <param name="cloud">Whether to add the Cloud-only parts.</param>
     /// <returns>The schema.</returns>
-    public static FakePrefectSchema Create(bool cloud)
+    public static FakePrefectSchema Create(bool cloud) => new(IsValidationSupported ? Build(cloud) : null);
+
+    [RequiresUnreferencedCode("GraphQL.NET builds schemas by reflection.")]
+    [RequiresDynamicCode("GraphQL.NET builds schemas with runtime code generation.")]
+    private static Schema Build(bool cloud)
     {
         var parts = ServerFiles.Select(name => ReadResource(name + ".graphql")).ToList();
         parts.Add(ReadResource("hasura-subset.graphql"));
@@ -52,7 +73,7 @@ internal sealed class FakePrefectSchema
         schema.RegisterType(new FakeJsonGraphType("JSON"));
         schema.RegisterType(new FakeJsonGraphType("jsonb"));
         schema.Initialize();
-        return new FakePrefectSchema(schema);
+        return schema;
     }
 
     /// <summary>Parses and validates a request.</summary>
@@ -77,31 +98,45 @@ internal sealed class FakePrefectSchema
             return (null, null, [("GRAPHQL_VALIDATION_FAILED", $"Expected exactly one operation, found {operations.Count}.")]);
         }
 
+        if (!IsValidationSupported || schema is null)
+        {
+            return (document, operations[0], []);
+        }
+
+        var errors = await ValidateWithSchemaAsync(schema, document, operations[0], variablesJson).ConfigureAwait(false);
+        return (document, operations[0], errors);
+    }
+
+    [RequiresUnreferencedCode("GraphQL.NET validates by reflection.")]
+    [RequiresDynamicCode("GraphQL.NET validates with runtime code generation.")]
+    private static async Task<IReadOnlyList<(string Code, string Message)>> ValidateWithSchemaAsync(
+        Schema schema, GraphQLDocument document, GraphQLOperationDefinition operation, string variablesJson)
+    {
         Inputs variables;
         try
         {
-            variables = Serializer.Deserialize<Inputs>(variablesJson) ?? Inputs.Empty;
+            variables = SerializerHolder.Serializer.Deserialize<Inputs>(variablesJson) ?? Inputs.Empty;
         }
         catch (Exception ex) when (ex is System.Text.Json.JsonException or InvalidOperationException or NotSupportedException)
         {
-            return (null, null, [("BAD_USER_INPUT", "The variables string is not a JSON object: " + ex.Message)]);
+            return [("BAD_USER_INPUT", "The variables string is not a JSON object: " + ex.Message)];
         }
 
         var result = await new DocumentValidator().ValidateAsync(new ValidationOptions
         {
             Schema = schema,
             Document = document,
-            Operation = operations[0],
+            Operation = operation,
             Rules = DocumentValidator.CoreRules,
             Variables = variables,
             Extensions = Inputs.Empty,
         }).ConfigureAwait(false);
         if (!result.IsValid)
         {
-            return (document, operations[0], result.Errors.Select(e => (e.Code == "INVALID_VALUE" ? "BAD_USER_INPUT" : "GRAPHQL_VALIDATION_FAILED", (e.Code ?? "INVALID") + ": " + e.Message)).ToList());
+            return result.Errors.Select(e => (e.Code == "INVALID_VALUE" ? "BAD_USER_INPUT" : "GRAPHQL_VALIDATION_FAILED", (e.Code ?? "INVALID") + ": " + e.Message)).ToList();
         }
 
-        return (document, operations[0], []);
+        return [];
     }
 
     private static string ReadResource(string fileName)
@@ -111,5 +146,11 @@ internal sealed class FakePrefectSchema
             ?? throw new InvalidOperationException($"The embedded schema file '{name}' is missing.");
         using var reader = new StreamReader(stream);
         return reader.ReadToEnd().Replace("\r\n", "\n", StringComparison.Ordinal);
+    }
+
+    // A holder, so that the serializer (reflection-based) is only created, and kept by the trimmer, with validation on.
+    private static class SerializerHolder
+    {
+        public static readonly GraphQLSerializer Serializer = new();
     }
 }

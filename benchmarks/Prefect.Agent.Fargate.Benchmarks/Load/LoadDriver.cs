@@ -1,0 +1,267 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json.Nodes;
+using Prefect.Agent.Fargate.Testing.Ecs;
+using Prefect.Agent.Fargate.Testing.Prefect;
+
+namespace Prefect.Agent.Fargate.Benchmarks.Load;
+
+/// <summary>
+/// Runs the fakes in this process and the agent as a separate process against them, and measures from the outside:
+/// the fakes' request records (ECS's carry arrival times; Prefect's are stamped by <see cref="PrefectRequestWatcher"/>)
+/// and the agent's <c>/proc</c> entries. Nothing is taken from the agent's own reporting.
+/// </summary>
+internal sealed class LoadDriver
+{
+    private const string Label = "bench";
+
+    private readonly AgentCommand agent;
+    private readonly IReadOnlyDictionary<string, string> extraEnvironment;
+    private readonly string outputDirectory;
+    private readonly TimeSpan timeout;
+
+    public LoadDriver(AgentCommand agent, IReadOnlyDictionary<string, string> extraEnvironment, string outputDirectory, TimeSpan timeout)
+    {
+        this.agent = agent;
+        this.extraEnvironment = extraEnvironment;
+        this.outputDirectory = outputDirectory;
+        this.timeout = timeout;
+    }
+
+    public async Task<LoadResult> RunAsync(Workload workload, CancellationToken cancellationToken)
+    {
+        var ecsOptions = new FakeEcsOptions { Latency = workload.EcsLatency, EnforceQuotas = workload.EnforceQuotas };
+        await using var prefect = await FakePrefectApi.StartAsync(new FakePrefectApiOptions { Mode = FakePrefectBackendMode.Server }, cancellationToken).ConfigureAwait(false);
+        await using var ecs = await FakeEcs.StartAsync(ecsOptions, cancellationToken).ConfigureAwait(false);
+        await WarmUpFakesAsync(prefect, ecs, cancellationToken).ConfigureAwait(false);
+
+        var scheduled = TimeProvider.System.GetUtcNow().AddSeconds(-1);
+        for (var i = 0; i < workload.Runs; i++)
+        {
+            var flow = i % workload.Flows;
+            prefect.AddScheduledFlowRun($"bench-flow-{flow:D2}", scheduled, [Label], $"registry.example/bench/flow-{flow:D2}:1");
+        }
+
+        using var watcher = new PrefectRequestWatcher(prefect);
+        var clock = new ClockAnchor();
+        var baseline = prefect.Requests.Count;
+        var driverCpuAtStart = ProcSample.TryRead(System.Environment.ProcessId)?.CpuTime ?? TimeSpan.Zero;
+        var logPath = Path.Combine(outputDirectory, $"agent-{workload.Name}.log");
+        await using var process = StartAgent(prefect, ecs, logPath, governor: workload.EnforceQuotas);
+        var firstPoll = watcher.WaitFor("get_runs_in_queue", TimeSpan.FromSeconds(30), () => process.HasExited)
+            ?? throw new InvalidOperationException($"The agent did not poll within 30 s (or exited); its output:\n{ReadLog(logPath)}");
+        var atFirstPoll = process.Read();
+
+        var deadline = Stopwatch.GetTimestamp() + (long)(timeout.TotalSeconds * Stopwatch.Frequency);
+        while (SuccessfulRunTasks(ecs) < workload.Runs && !process.HasExited && Stopwatch.GetTimestamp() < deadline)
+        {
+            await Task.Delay(TimeSpan.FromMilliseconds(10), TimeProvider.System, cancellationToken).ConfigureAwait(false);
+        }
+
+        // Let the claims and logs of the last runs land before the counts are taken (they follow RunTask).
+        await WaitForQuietAsync(prefect, TimeSpan.FromMilliseconds(500), cancellationToken).ConfigureAwait(false);
+        var atEnd = process.Read();
+        var driverCpu = (ProcSample.TryRead(System.Environment.ProcessId)?.CpuTime ?? TimeSpan.Zero) - driverCpuAtStart;
+        var exitCode = await process.StopAsync(TimeSpan.FromSeconds(60)).ConfigureAwait(false);
+
+        var requests = ecs.Requests;
+        var prefectRequests = prefect.Requests.Skip(baseline).ToList();
+        var stamps = watcher.Stamps.Skip(baseline).ToList();
+        WriteTimeline(Path.Combine(outputDirectory, $"timeline-{workload.Name}.csv"), firstPoll, clock, requests, prefectRequests, stamps);
+        var runTasks = requests.Where(r => r.Operation == "RunTask" && r.StatusCode == 200).ToList();
+        var lastRunTask = runTasks.Count == 0 ? firstPoll : clock.ToTimestamp(runTasks.Max(r => r.ReceivedAt));
+        var (deploy, queue) = Latencies(prefect.FlowRuns, prefectRequests, stamps, runTasks, clock, firstPoll);
+        return new LoadResult
+        {
+            Workload = workload,
+            Agent = agent.Description,
+            RunsDeployed = runTasks.Count,
+            Completed = runTasks.Count >= workload.Runs,
+            Wall = Stopwatch.GetElapsedTime(firstPoll, lastRunTask),
+            EcsCalls = requests.GroupBy(r => r.Operation, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal),
+            GraphQLCalls = prefectRequests.GroupBy(r => r.Operation, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal),
+            Throttled = ecs.ThrottledCount,
+            DeployLatencies = deploy,
+            QueueLatencies = queue,
+            PeakRssBytes = atEnd?.PeakRssBytes ?? process.MaxSampledRss,
+            CpuTotal = atEnd?.CpuTime ?? TimeSpan.Zero,
+            CpuUnderLoad = (atEnd?.CpuTime ?? TimeSpan.Zero) - (atFirstPoll?.CpuTime ?? TimeSpan.Zero),
+            StartToFirstPoll = Stopwatch.GetElapsedTime(process.StartedTimestamp, firstPoll),
+            ExitCode = exitCode,
+            LogPath = logPath,
+            DriverCpu = driverCpu,
+            QuotaBounds = workload.EnforceQuotas ? QuotaLowerBound.Compute(workload, ecsOptions) : [],
+        };
+    }
+
+    public async Task<IdleResult> RunIdleAsync(TimeSpan window, CancellationToken cancellationToken)
+    {
+        await using var prefect = await FakePrefectApi.StartAsync(new FakePrefectApiOptions { Mode = FakePrefectBackendMode.Server }, cancellationToken).ConfigureAwait(false);
+        await using var ecs = await FakeEcs.StartAsync(new FakeEcsOptions(), cancellationToken).ConfigureAwait(false);
+        await WarmUpFakesAsync(prefect, ecs, cancellationToken).ConfigureAwait(false);
+        using var watcher = new PrefectRequestWatcher(prefect);
+        var logPath = Path.Combine(outputDirectory, "agent-idle.log");
+        await using var process = StartAgent(prefect, ecs, logPath, governor: true);
+        var firstPoll = watcher.WaitFor("get_runs_in_queue", TimeSpan.FromSeconds(30), () => process.HasExited)
+            ?? throw new InvalidOperationException($"The agent did not poll within 30 s (or exited); its output:\n{ReadLog(logPath)}");
+        var atFirstPoll = process.Read();
+        await Task.Delay(window, TimeProvider.System, cancellationToken).ConfigureAwait(false);
+        var atEnd = process.Read();
+        var maxInWindow = process.MaxSampledRss;
+        var polls = prefect.CountRequests("get_runs_in_queue");
+        await process.StopAsync(TimeSpan.FromSeconds(30)).ConfigureAwait(false);
+        return new IdleResult
+        {
+            Agent = agent.Description,
+            Window = window,
+            StartToFirstPoll = Stopwatch.GetElapsedTime(process.StartedTimestamp, firstPoll),
+            RssAtEndBytes = atEnd?.RssBytes ?? 0,
+            MaxRssInWindowBytes = maxInWindow,
+            PeakRssBytes = atEnd?.PeakRssBytes ?? 0,
+            CpuInWindow = (atEnd?.CpuTime ?? TimeSpan.Zero) - (atFirstPoll?.CpuTime ?? TimeSpan.Zero),
+            CpuTotal = atEnd?.CpuTime ?? TimeSpan.Zero,
+            Polls = polls,
+        };
+    }
+
+    private static readonly string[] Kwargs =
+    [
+        "cpu=256",
+        "memory=512",
+        "cluster=bench",
+        "networkConfiguration={'awsvpcConfiguration': {'subnets': ['subnet-0bench'], 'securityGroups': ['sg-0bench'], 'assignPublicIp': 'ENABLED'}}",
+    ];
+
+    private IAgentUnderTest StartAgent(FakePrefectApi prefect, FakeEcs ecs, string logPath, bool governor) => agent.IsInProcess
+        ? InProcessAgent.Start(prefect.Url, Label, Kwargs, ecs, governor)
+        : AgentProcess.Start(agent, ["start", "--api", prefect.Url.ToString(), "--label", Label, .. Kwargs], Environment(ecs), logPath);
+
+    private static string ReadLog(string path)
+    {
+        Thread.Sleep(200);
+        return File.Exists(path) ? string.Join('\n', File.ReadLines(path).TakeLast(30)) : "(no output)";
+    }
+
+    private static int SuccessfulRunTasks(FakeEcs ecs) => ecs.Tasks.Count;
+
+    // The first request of a fresh Kestrel and of each handler pays for JIT in THIS process; keep that out of the agent's figures.
+    private static async Task WarmUpFakesAsync(FakePrefectApi prefect, FakeEcs ecs, CancellationToken cancellationToken)
+    {
+        using var http = new HttpClient();
+        using var graphql = new StringContent("""{"query":"query { hello }","variables":"null"}""", System.Text.Encoding.UTF8, "application/json");
+        (await http.PostAsync(prefect.Url, graphql, cancellationToken).ConfigureAwait(false)).Dispose();
+        using var unsigned = new StringContent("{}", System.Text.Encoding.UTF8, "application/x-amz-json-1.1");
+        (await http.PostAsync(ecs.Url, unsigned, cancellationToken).ConfigureAwait(false)).Dispose();
+        ecs.ClearRequests();
+    }
+
+    private static async Task WaitForQuietAsync(FakePrefectApi prefect, TimeSpan quiet, CancellationToken cancellationToken)
+    {
+        var count = -1;
+        var since = Stopwatch.GetTimestamp();
+        while (Stopwatch.GetElapsedTime(since) < quiet)
+        {
+            var now = prefect.Requests.Count(r => r.Operation != "get_runs_in_queue");
+            if (now != count)
+            {
+                count = now;
+                since = Stopwatch.GetTimestamp();
+            }
+
+            await Task.Delay(TimeSpan.FromMilliseconds(20), TimeProvider.System, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private static (List<TimeSpan> Deploy, List<TimeSpan> Queue) Latencies(
+        IReadOnlyList<FakeFlowRun> runs, List<FakePrefectRequest> requests, List<long> stamps, List<FakeEcsRequest> runTasks, ClockAnchor clock, long firstPoll)
+    {
+        // When the agent first asked for each run's metadata (the flow_run query names the ids it picked up).
+        var runIds = runs.Select(r => r.Id).ToList();
+        var pickedUp = new Dictionary<string, long>(StringComparer.Ordinal);
+        for (var i = 0; i < Math.Min(requests.Count, stamps.Count); i++)
+        {
+            if (requests[i].Operation != "flow_run")
+            {
+                continue;
+            }
+
+            foreach (var id in runIds)
+            {
+                if (!pickedUp.ContainsKey(id) && requests[i].Query.Contains(id, StringComparison.Ordinal))
+                {
+                    pickedUp[id] = stamps[i];
+                }
+            }
+        }
+
+        var deploy = new List<TimeSpan>();
+        var queue = new List<TimeSpan>();
+        foreach (var runTask in runTasks)
+        {
+            var at = clock.ToTimestamp(runTask.ReceivedAt);
+            queue.Add(Stopwatch.GetElapsedTime(firstPoll, at));
+            if (FlowRunIdOf(runTask.ParseBody()) is { } id && pickedUp.TryGetValue(id, out var picked))
+            {
+                deploy.Add(Stopwatch.GetElapsedTime(picked, at));
+            }
+        }
+
+        return (deploy, queue);
+    }
+
+    // One line per request, both fakes, in milliseconds from the first poll: what the bottleneck analysis reads.
+    private static void WriteTimeline(string path, long firstPoll, ClockAnchor clock, IReadOnlyList<FakeEcsRequest> ecs, List<FakePrefectRequest> prefect, List<long> stamps)
+    {
+        var lines = new List<(double At, string Line)>();
+        foreach (var r in ecs)
+        {
+            var at = Stopwatch.GetElapsedTime(firstPoll, clock.ToTimestamp(r.ReceivedAt)).TotalMilliseconds;
+            lines.Add((at, string.Create(CultureInfo.InvariantCulture, $"{at:F1},ecs,{r.Operation},{r.StatusCode},{r.ErrorCode}")));
+        }
+
+        for (var i = 0; i < Math.Min(prefect.Count, stamps.Count); i++)
+        {
+            var at = Stopwatch.GetElapsedTime(firstPoll, stamps[i]).TotalMilliseconds;
+            lines.Add((at, string.Create(CultureInfo.InvariantCulture, $"{at:F1},prefect,{prefect[i].Operation},{prefect[i].StatusCode},")));
+        }
+
+        File.WriteAllLines(path, ["ms_from_first_poll,service,operation,status,error", .. lines.OrderBy(l => l.At).Select(l => l.Line)]);
+    }
+
+    private static string? FlowRunIdOf(JsonObject? runTask)
+    {
+        foreach (var container in runTask?["overrides"]?["containerOverrides"] as JsonArray ?? [])
+        {
+            foreach (var variable in container?["environment"] as JsonArray ?? [])
+            {
+                if (variable?["name"]?.GetValue<string>() == "PREFECT__CONTEXT__FLOW_RUN_ID")
+                {
+                    return variable["value"]?.GetValue<string>();
+                }
+            }
+        }
+
+        return null;
+    }
+
+    private Dictionary<string, string> Environment(FakeEcs ecs)
+    {
+        var environment = new Dictionary<string, string>(StringComparer.Ordinal)
+        {
+            ["PREFECT__BACKEND"] = "server",
+            ["AWS_ENDPOINT_URL"] = ecs.Url.ToString(),
+            ["AWS_ACCESS_KEY_ID"] = FakeEcs.AccessKeyId,
+            ["AWS_SECRET_ACCESS_KEY"] = FakeEcs.SecretAccessKey,
+            ["AWS_REGION"] = ecs.Region,
+            ["AWS_EC2_METADATA_DISABLED"] = "true",
+            ["AWS_CONFIG_FILE"] = Path.Combine(outputDirectory, "no-aws-config"),
+            ["AWS_SHARED_CREDENTIALS_FILE"] = Path.Combine(outputDirectory, "no-aws-credentials"),
+        };
+        foreach (var (key, value) in extraEnvironment)
+        {
+            environment[key] = value;
+        }
+
+        return environment;
+    }
+}
