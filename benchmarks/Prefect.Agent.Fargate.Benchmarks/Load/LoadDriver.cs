@@ -134,7 +134,11 @@ internal sealed class LoadDriver
 
     private IAgentUnderTest StartAgent(FakePrefectApi prefect, FakeEcs ecs, string logPath, bool governor) => agent.IsInProcess
         ? InProcessAgent.Start(prefect.Url, Label, Kwargs, ecs, governor)
-        : AgentProcess.Start(agent, ["start", "--api", prefect.Url.ToString(), "--label", Label, .. Kwargs], Environment(ecs), logPath);
+        : AgentProcess.Start(agent, ["start", "--api", prefect.Url.ToString(), "--label", Label, .. Kwargs, .. (governor ? [] : NoQuotaItems)], Environment(ecs), logPath);
+
+    // Without quotas (workload a) the agent is configured as for an account with raised ECS quotas: no client-side
+    // rate limits, and more deployment slots so that the Submitted log batching (250 ms) does not bound throughput.
+    private static readonly string[] NoQuotaItems = ["ecs_rate_limits=false", "max_concurrent_deployments=128"];
 
     private static string ReadLog(string path)
     {

@@ -19,6 +19,10 @@ internal static class StartOptionsBuilder
         "agent_config_id", "name", "max_polls", "agent_address", "no_cloud_logs", "launch_type", "aws_access_key_id",
         "aws_secret_access_key", "aws_session_token", "region_name", "botocore_config", "enable_task_revisions",
         "use_external_kwargs", "external_kwargs_s3_bucket", "external_kwargs_s3_key",
+
+        // .NET-only AgentOptions the original did not have: how many runs deploy at once, and whether the client-side
+        // ECS rate limits (AWS's default quotas) apply; turn them off for accounts with raised quotas or for load tests.
+        "max_concurrent_deployments", "ecs_rate_limits",
     ];
 
     // The original passed these as separate keyword arguments or Prefect config, so a trailing item of the same name
@@ -223,6 +227,24 @@ internal static class StartOptionsBuilder
                 else
                 {
                     errors.Add($"max_polls: '{value}' is not a whole number; give e.g. max_polls=10.");
+                }
+
+                return true;
+            case "max_concurrent_deployments":
+                if (int.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out var slots) && slots >= 1)
+                {
+                    options.MaxConcurrentDeployments = slots;
+                }
+                else
+                {
+                    errors.Add($"max_concurrent_deployments: '{value}' is not a whole number of at least 1; give e.g. max_concurrent_deployments=64.");
+                }
+
+                return true;
+            case "ecs_rate_limits":
+                if (ParseBoolean(key, value, errors) is { } rateLimits)
+                {
+                    options.EcsRateLimits.Enabled = rateLimits;
                 }
 
                 return true;

@@ -227,6 +227,27 @@ public class StartOptionsBuilderTests
         Assert.Equal(expected, options.NoCloudLogs);
     }
 
+    [Fact]
+    public void Build_DotNetOnlyItems_SetConcurrencyAndRateLimits()
+    {
+        var options = StartOptionsBuilder.Build(new StartArguments { Trailing = ["max_concurrent_deployments=64", "--ecs_rate_limits=false"] });
+
+        Assert.Equal(64, options.MaxConcurrentDeployments);
+        Assert.False(options.EcsRateLimits.Enabled);
+        Assert.Empty(options.Kwargs);
+    }
+
+    [Theory]
+    [InlineData("max_concurrent_deployments=0", "max_concurrent_deployments: '0'")]
+    [InlineData("max_concurrent_deployments=many", "max_concurrent_deployments: 'many'")]
+    [InlineData("ecs_rate_limits=off", "ecs_rate_limits: 'off'")]
+    public void Build_BadDotNetOnlyItem_IsAUsageErrorNamingIt(string item, string expected)
+    {
+        var ex = Assert.Throws<UsageException>(() => StartOptionsBuilder.Build(new StartArguments { Trailing = [item] }));
+
+        Assert.Contains(expected, ex.Message, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("enable_task_revisions", "yes")]
     [InlineData("use_external_kwargs", "")]
