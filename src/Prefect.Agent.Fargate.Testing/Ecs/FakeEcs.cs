@@ -52,7 +52,7 @@ public sealed partial class FakeEcs : IAsyncDisposable
         this.options = options;
         definitions = new FakeEcsTaskDefinitionStore(options.Region, options.AccountId, options.TimeProvider);
         tasks = new FakeEcsTaskStore(options.Region, options.AccountId, options.TimeProvider, definitions);
-        quotas = options.EnforceQuotas ? new FakeEcsQuotas(options.Quotas) : null;
+        quotas = options.EnforceQuotas ? new FakeEcsQuotas(options.Quotas, options.TimeProvider) : null;
     }
 
     /// <summary>Gets the endpoint of both APIs (ECS and tagging), e.g. <c>http://127.0.0.1:41234/</c>.</summary>
@@ -257,7 +257,5 @@ public sealed partial class FakeEcs : IAsyncDisposable
             await running.StopAsync().ConfigureAwait(false);
             await running.DisposeAsync().ConfigureAwait(false);
         }
-
-        quotas?.Dispose();
     }
 }

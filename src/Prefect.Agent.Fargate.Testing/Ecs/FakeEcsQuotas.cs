@@ -1,22 +1,21 @@
 using System.Text.Json.Nodes;
-using System.Threading.RateLimiting;
 
 namespace Prefect.Agent.Fargate.Testing.Ecs;
 
-/// <summary>ECS's request quotas as token buckets (server side, so self-replenishing on real time).</summary>
-internal sealed class FakeEcsQuotas : IDisposable
+/// <summary>ECS's request quotas as token buckets, refilled continuously as ECS's are.</summary>
+internal sealed class FakeEcsQuotas
 {
-    private readonly TokenBucketRateLimiter clusterModify;
-    private readonly TokenBucketRateLimiter taskDefinitionModify;
-    private readonly TokenBucketRateLimiter describeAndList;
-    private readonly TokenBucketRateLimiter fargateLaunch;
+    private readonly Bucket clusterModify;
+    private readonly Bucket taskDefinitionModify;
+    private readonly Bucket describeAndList;
+    private readonly Bucket fargateLaunch;
 
-    public FakeEcsQuotas(EcsRateLimitOptions quotas)
+    public FakeEcsQuotas(EcsRateLimitOptions quotas, TimeProvider timeProvider)
     {
-        clusterModify = Bucket(quotas.ClusterModify);
-        taskDefinitionModify = Bucket(quotas.TaskDefinitionModify);
-        describeAndList = Bucket(quotas.DescribeAndList);
-        fargateLaunch = Bucket(quotas.FargateLaunch);
+        clusterModify = new Bucket(quotas.ClusterModify, timeProvider);
+        taskDefinitionModify = new Bucket(quotas.TaskDefinitionModify, timeProvider);
+        describeAndList = new Bucket(quotas.DescribeAndList, timeProvider);
+        fargateLaunch = new Bucket(quotas.FargateLaunch, timeProvider);
     }
 
     /// <summary>Takes the tokens of a call now; <see langword="false"/> means ECS would throttle it.</summary>
@@ -32,50 +31,48 @@ internal sealed class FakeEcsQuotas : IDisposable
             _ when operation.StartsWith("Describe", StringComparison.Ordinal) || operation.StartsWith("List", StringComparison.Ordinal) => describeAndList,
             _ => clusterModify,
         };
-        if (bucket is null)
+        if (bucket is null || !bucket.TryTake(1))
         {
-            return true;
-        }
-
-        using (var lease = bucket.AttemptAcquire(1))
-        {
-            if (!lease.IsAcquired)
-            {
-                return false;
-            }
+            return bucket is null;
         }
 
         if (operation == "RunTask" && request is not null
             && (request["launchType"]?.GetValue<string>() == "FARGATE" || request["capacityProviderStrategy"] is JsonArray { Count: > 0 }))
         {
             var count = request["count"] is JsonValue c && c.TryGetValue<int>(out var n) ? Math.Clamp(n, 1, 10) : 1;
-            using var launches = fargateLaunch.AttemptAcquire(count);
-            return launches.IsAcquired;
+            return fargateLaunch.TryTake(count);
         }
 
         return true;
     }
 
-    public void Dispose()
+    /// <summary>
+    /// A token bucket refilled from the elapsed time at each call. Hand-written rather than
+    /// <c>TokenBucketRateLimiter</c>, whose auto-replenishment runs on a timer: under load the timer fires late and
+    /// the fake throttled calls that ECS, whose buckets refill continuously, would have let through.
+    /// </summary>
+    private sealed class Bucket(TokenBucketOptions options, TimeProvider timeProvider)
     {
-        clusterModify.Dispose();
-        taskDefinitionModify.Dispose();
-        describeAndList.Dispose();
-        fargateLaunch.Dispose();
-    }
+        private readonly object sync = new();
+        private readonly int burst = Math.Max(1, options.Burst);
+        private double tokens = Math.Max(1, options.Burst);
+        private long last = timeProvider.GetTimestamp();
 
-    private static TokenBucketRateLimiter Bucket(TokenBucketOptions options)
-    {
-        // Refill one token per 1/rate seconds, at least every 10 ms (several tokens per period for high rates).
-        var period = TimeSpan.FromSeconds(Math.Max(1.0 / options.RatePerSecond, 0.01));
-        var perPeriod = Math.Max(1, (int)Math.Round(options.RatePerSecond * period.TotalSeconds));
-        return new TokenBucketRateLimiter(new TokenBucketRateLimiterOptions
+        public bool TryTake(int count)
         {
-            TokenLimit = Math.Max(1, options.Burst),
-            TokensPerPeriod = perPeriod,
-            ReplenishmentPeriod = period,
-            AutoReplenishment = true,
-            QueueLimit = 0,
-        });
+            lock (sync)
+            {
+                var now = timeProvider.GetTimestamp();
+                tokens = Math.Min(burst, tokens + (timeProvider.GetElapsedTime(last, now).TotalSeconds * options.RatePerSecond));
+                last = now;
+                if (tokens < count)
+                {
+                    return false;
+                }
+
+                tokens -= count;
+                return true;
+            }
+        }
     }
 }
