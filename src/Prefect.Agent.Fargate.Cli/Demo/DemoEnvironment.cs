@@ -1,3 +1,5 @@
+using Prefect.Agent.Fargate.Kwargs;
+
 namespace Prefect.Agent.Fargate.Cli.Demo;
 
 /// <summary>
@@ -17,18 +19,12 @@ internal sealed class DemoEnvironment : IDisposable
         ["AWS_EC2_METADATA_DISABLED"] = "true",
     };
 
-    private static readonly string[] Prefixes = ["AWS_", "PREFECT__", "containerDefinitions_"];
+    private static readonly string[] Prefixes = ["AWS_", "PREFECT__", KwargKeys.ContainerEnvironmentPrefix];
 
-    // The original's kwargs key lists (Kwargs/KwargKeys.cs in the library, internal there), each of which falls back to a
-    // variable of the same name, plus the agent's non-standard REGION_NAME.
-    private static readonly HashSet<string> Names = new(StringComparer.Ordinal)
-    {
-        "REGION_NAME", "containerDefinitions",
-        "taskRoleArn", "executionRoleArn", "networkMode", "volumes", "placementConstraints", "cpu", "memory", "tags",
-        "pidMode", "ipcMode", "proxyConfiguration", "inferenceAccelerators", "ephemeralStorage", "runtimePlatform",
-        "cluster", "count", "startedBy", "group", "placementStrategy", "platformVersion", "networkConfiguration",
-        "enableECSManagedTags", "propagateTags", "capacityProviderStrategy", "enableExecuteCommand",
-    };
+    // Each kwargs key falls back to a variable of the same name, plus the agent's non-standard REGION_NAME.
+    private static readonly HashSet<string> Names = new(
+        KwargKeys.TaskDefinition.Concat(KwargKeys.Run).Append(KwargKeys.ContainerDefinitions).Append("REGION_NAME"),
+        StringComparer.Ordinal);
 
     private readonly Dictionary<string, string?> saved;
     private readonly Action<string, string?> set;
