@@ -19,7 +19,7 @@ internal static class AwsRegionResolver
     public static RegionEndpoint Resolve(string? regionName, Func<string, string?> environment, Func<string, string?>? profileRegion = null)
     {
         ArgumentNullException.ThrowIfNull(environment);
-        var name = NonEmpty(regionName) ?? NonEmpty(environment("AWS_REGION")) ?? NonEmpty(environment("AWS_DEFAULT_REGION"));
+        var name = FromOptionOrEnvironment(regionName, environment);
         if (name is null)
         {
             var profile = NonEmpty(environment("AWS_PROFILE")) ?? "default";
@@ -35,6 +35,13 @@ internal static class AwsRegionResolver
 
         return RegionEndpoint.GetBySystemName(name.Trim());
     }
+
+    /// <summary>The first steps of <see cref="Resolve"/>: the option, then <c>AWS_REGION</c>, then <c>AWS_DEFAULT_REGION</c>.</summary>
+    /// <param name="regionName">The option (already including <c>REGION_NAME</c>).</param>
+    /// <param name="environment">Reads an environment variable.</param>
+    /// <returns>The region name, or <see langword="null"/> when none of them is set.</returns>
+    public static string? FromOptionOrEnvironment(string? regionName, Func<string, string?> environment) =>
+        NonEmpty(regionName) ?? NonEmpty(environment("AWS_REGION")) ?? NonEmpty(environment("AWS_DEFAULT_REGION"));
 
     private static string? SharedProfileRegion(string profileName)
     {

@@ -28,7 +28,8 @@ internal static class S3ClientFactory
         };
 
         // AWS_DEFAULT_REGION is ignored by the SDK's own fallback (aws-client-notes 1b), hence the explicit chain.
-        var region = FirstSet(options.RegionName, environment("AWS_REGION"), environment("AWS_DEFAULT_REGION"));
+        // Without any of them the SDK's own chain (profile) decides, as for S3 endpoints given by AWS_ENDPOINT_URL_S3.
+        var region = AwsRegionResolver.FromOptionOrEnvironment(options.RegionName, environment);
         if (region is not null)
         {
             config.RegionEndpoint = RegionEndpoint.GetBySystemName(region);
@@ -54,6 +55,4 @@ internal static class S3ClientFactory
     // default chain itself, per request.
     private static AWSCredentials? Credentials(AgentOptions options) =>
         string.IsNullOrEmpty(options.AwsAccessKeyId) ? options.AwsCredentials : AwsCredentialResolver.Resolve(options);
-
-    private static string? FirstSet(params string?[] values) => values.FirstOrDefault(v => !string.IsNullOrWhiteSpace(v));
 }
