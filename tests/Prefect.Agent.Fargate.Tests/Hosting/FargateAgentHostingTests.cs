@@ -70,24 +70,10 @@ public sealed class FargateAgentHostingTests
     {
         var harness = new AgentHarness();
         harness.Source.RegisterException = new PrefectAuthenticationException("refused");
-        var builder = Host.CreateApplicationBuilder();
-        builder.Services.AddSingleton(harness.Composition);
-        builder.Services.AddSingleton<TimeProvider>(harness.Time);
-        builder.Services.AddSingleton<IFlowRunSource>(harness.Source);
-        builder.Services.AddSingleton<ITaskDefinitionRegistry>(harness.Registry);
-        builder.Services.AddSingleton<ITaskLauncher>(harness.Launcher);
-        builder.Services.AddFargateAgent();
-        using var host = builder.Build();
-        var lifetime = host.Services.GetRequiredService<IHostApplicationLifetime>();
 
-        var stopping = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        using var registration = lifetime.ApplicationStopping.Register(() => stopping.TrySetResult());
+        var stopped = await RunUntilTheHostStopsItselfAsync(harness, _ => { });
 
-        await host.StartAsync();
-        await stopping.Task.WaitAsync(TimeSpan.FromSeconds(10));
-        await host.StopAsync();
-
-        Assert.True(lifetime.ApplicationStopping.IsCancellationRequested);
+        Assert.True(stopped);
     }
 
     [Fact]
@@ -95,13 +81,25 @@ public sealed class FargateAgentHostingTests
     {
         var harness = new AgentHarness();
         harness.Source.OnPoll = (n, _) => n == 1 ? new FlowRunPage { Runs = [FlowRuns.Create("run-1")] } : FlowRunPage.Empty;
+
+        var stopped = await RunUntilTheHostStopsItselfAsync(harness, o => o.MaxPolls = 1);
+
+        Assert.True(stopped);
+        Assert.Equal(1, harness.Source.PollCount);
+        Assert.StartsWith("Submitted for execution: Task ARN: ", Assert.Single(harness.Source.Logs).Message, StringComparison.Ordinal);
+    }
+
+    /// <summary>Runs a host with one agent over the harness's seams until the host starts stopping on its own.</summary>
+    /// <returns>Whether the application's stopping token fired.</returns>
+    private static async Task<bool> RunUntilTheHostStopsItselfAsync(AgentHarness harness, Action<AgentOptions> configure)
+    {
         var builder = Host.CreateApplicationBuilder();
         builder.Services.AddSingleton(harness.Composition);
         builder.Services.AddSingleton<TimeProvider>(harness.Time);
         builder.Services.AddSingleton<IFlowRunSource>(harness.Source);
         builder.Services.AddSingleton<ITaskDefinitionRegistry>(harness.Registry);
         builder.Services.AddSingleton<ITaskLauncher>(harness.Launcher);
-        builder.Services.AddFargateAgent(o => o.MaxPolls = 1);
+        builder.Services.AddFargateAgent(configure);
         using var host = builder.Build();
         var lifetime = host.Services.GetRequiredService<IHostApplicationLifetime>();
         var stopping = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -110,9 +108,7 @@ public sealed class FargateAgentHostingTests
         await host.StartAsync();
         await stopping.Task.WaitAsync(TimeSpan.FromSeconds(10));
         await host.StopAsync();
-
-        Assert.Equal(1, harness.Source.PollCount);
-        Assert.StartsWith("Submitted for execution: Task ARN: ", Assert.Single(harness.Source.Logs).Message, StringComparison.Ordinal);
+        return lifetime.ApplicationStopping.IsCancellationRequested;
     }
 
     [Fact]
