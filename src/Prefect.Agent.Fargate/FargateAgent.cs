@@ -238,7 +238,7 @@ public sealed class FargateAgent : IAsyncDisposable
                 HealthEndpoint = await HealthEndpoint.StartAsync(address!, Poke, options.TimeProvider, logger, stopping).ConfigureAwait(false);
             }
 
-            var loop = new PollLoop(options, flowRunSource.Value, tracker, (run, ct) => deployer.DeployAsync(run, ct), wake, Status, telemetry, logger);
+            var loop = new PollLoop(options, flowRunSource.Value, tracker, (run, ct) => deployer.DeployAsync(run, ct, tracker.TrackTrailing), wake, Status, telemetry, logger);
             await loop.RunAsync(stopping, deployments.Token).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (stopping.IsCancellationRequested)
@@ -287,19 +287,25 @@ public sealed class FargateAgent : IAsyncDisposable
         }
 
         logger.Draining(options.ShutdownDrainTimeout.TotalSeconds, pending.Length);
-        var all = Task.WhenAll(pending);
         using var timer = new CancellationTokenSource();
         var timeout = Task.Delay(options.ShutdownDrainTimeout, options.TimeProvider, timer.Token);
-        if (await Task.WhenAny(all, timeout).ConfigureAwait(false) != all)
+
+        // Deployments leave trailing work (their Submitted lines) as they finish: drain until nothing is left.
+        while (pending.Length > 0)
         {
-            logger.DrainTimedOut(options.ShutdownDrainTimeout.TotalSeconds);
-            await deployments.CancelAsync().ConfigureAwait(false);
+            var all = Task.WhenAll(pending);
+            if (await Task.WhenAny(all, timeout).ConfigureAwait(false) != all && !deployments.IsCancellationRequested)
+            {
+                logger.DrainTimedOut(options.ShutdownDrainTimeout.TotalSeconds);
+                await deployments.CancelAsync().ConfigureAwait(false);
+            }
+
+            // The tracked tasks never fault: each catches and logs its own errors.
+            await all.ConfigureAwait(false);
+            pending = tracker.PendingTasks();
         }
 
         await timer.CancelAsync().ConfigureAwait(false);
-
-        // The tracked tasks never fault: each catches and logs its own errors.
-        await all.ConfigureAwait(false);
     }
 
     private void LogConfiguration()

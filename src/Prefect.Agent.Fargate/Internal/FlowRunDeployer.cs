@@ -41,7 +41,15 @@ internal sealed class FlowRunDeployer
         timeProvider = options.TimeProvider;
     }
 
-    public async Task<DeploymentResult> DeployAsync(FlowRun run, CancellationToken cancellationToken)
+    /// <summary>Deploys one run.</summary>
+    /// <param name="run">The run.</param>
+    /// <param name="cancellationToken">Cancels the deployment.</param>
+    /// <param name="trailing">
+    /// Takes the Submitted log line's write instead of awaiting it, so that the caller's slot is free as soon as the
+    /// task runs (the line waits up to a flush interval for its batch); <see langword="null"/> awaits it.
+    /// </param>
+    /// <returns>The outcome.</returns>
+    public async Task<DeploymentResult> DeployAsync(FlowRun run, CancellationToken cancellationToken, Action<Task>? trailing = null)
     {
         using var scope = logger.BeginScope(new Dictionary<string, object?>(StringComparer.Ordinal)
         {
@@ -51,7 +59,7 @@ internal sealed class FlowRunDeployer
         using var activity = AgentTelemetry.ActivitySource.StartActivity(AgentInstruments.DeployActivity);
         activity?.SetTag(AgentInstruments.FlowRunIdTag, run.Id);
         var started = timeProvider.GetTimestamp();
-        var result = await DeployCoreAsync(run, cancellationToken).ConfigureAwait(false);
+        var result = await DeployCoreAsync(run, trailing, cancellationToken).ConfigureAwait(false);
 
         var outcome = result.Status switch
         {
@@ -96,7 +104,7 @@ internal sealed class FlowRunDeployer
         return launched.TaskArn;
     }
 
-    private async Task<DeploymentResult> DeployCoreAsync(FlowRun run, CancellationToken cancellationToken)
+    private async Task<DeploymentResult> DeployCoreAsync(FlowRun run, Action<Task>? trailing, CancellationToken cancellationToken)
     {
         logger.Deploying(run.Id);
         logger.UpdatingToSubmitted(run.Id);
@@ -133,7 +141,16 @@ internal sealed class FlowRunDeployer
             var launched = await launcher().RunTaskAsync(new TaskLaunchRequest { FlowRunId = run.Id, Request = plan.RunTask }, cancellationToken).ConfigureAwait(false);
 
             logger.DeploymentCompleted(run.Id);
-            await WriteLogAsync(run, "INFO", "Submitted for execution: Task ARN: " + launched.TaskArn, cancellationToken).ConfigureAwait(false);
+            var submitted = "Submitted for execution: Task ARN: " + launched.TaskArn;
+            if (trailing is null)
+            {
+                await WriteLogAsync(run, "INFO", submitted, cancellationToken).ConfigureAwait(false);
+            }
+            else
+            {
+                trailing(WriteTrailingLogAsync(run, submitted, cancellationToken));
+            }
+
             return new DeploymentResult { FlowRunId = run.Id, Status = DeploymentStatus.Submitted, TaskDefinition = taskDefinition, TaskArn = launched.TaskArn };
         }
         catch (Exception ex) when (!(ex is OperationCanceledException && cancellationToken.IsCancellationRequested))
@@ -154,6 +171,19 @@ internal sealed class FlowRunDeployer
 
             logger.DeploymentAborted(run.Id);
             return new DeploymentResult { FlowRunId = run.Id, Status = DeploymentStatus.Failed, TaskDefinition = taskDefinition, Error = message };
+        }
+    }
+
+    // Trailing work must not fault: a drain timeout cancelling the line is logged like any other failed write.
+    private async Task WriteTrailingLogAsync(FlowRun run, string message, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await WriteLogAsync(run, "INFO", message, cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException ex)
+        {
+            logger.WriteLogFailed(ex, run.Id);
         }
     }
 

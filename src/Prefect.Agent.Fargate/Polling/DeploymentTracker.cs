@@ -8,10 +8,13 @@ namespace Prefect.Agent.Fargate.Polling;
 /// In-flight runs and deployment slots. A run's id enters the in-flight set BEFORE its task starts and leaves it in
 /// the task's <c>finally</c>, so a run is never submitted twice by one agent (the original's done-callback race, item
 /// 21). Runs waiting for their start time are in flight but hold no slot (item 24: they do not block other runs).
+/// A deployment's trailing work (its Submitted log line, written in a batch up to a flush interval later) is tracked
+/// apart: it holds no slot, and the drain still waits for it.
 /// </summary>
 internal sealed class DeploymentTracker : IDisposable
 {
     private readonly ConcurrentDictionary<string, Task> inFlight = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<Task, byte> trailing = new();
     private readonly SemaphoreSlim slots;
     private readonly TimeProvider timeProvider;
     private readonly ILogger logger;
@@ -34,7 +37,22 @@ internal sealed class DeploymentTracker : IDisposable
 
     public bool Contains(string flowRunId) => inFlight.ContainsKey(flowRunId);
 
-    public Task[] PendingTasks() => inFlight.Values.ToArray();
+    /// <summary>Gets the deployments in flight and the trailing work still running.</summary>
+    /// <returns>Tasks that never fault.</returns>
+    public Task[] PendingTasks() => [.. inFlight.Values, .. trailing.Keys];
+
+    /// <summary>Tracks work a deployment left running after its slot was freed, until it completes.</summary>
+    /// <param name="work">The work; it must not fault (it logs its own errors).</param>
+    public void TrackTrailing(Task work)
+    {
+        if (work.IsCompleted)
+        {
+            return;
+        }
+
+        trailing.TryAdd(work, 0);
+        _ = work.ContinueWith(static (done, state) => ((ConcurrentDictionary<Task, byte>)state!).TryRemove(done, out _), trailing, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+    }
 
     /// <summary>Starts tracking and deploying a run; does nothing when the run is already in flight.</summary>
     /// <param name="run">The run.</param>

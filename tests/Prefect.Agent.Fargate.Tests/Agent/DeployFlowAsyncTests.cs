@@ -29,6 +29,24 @@ public sealed class DeployFlowAsyncTests
     }
 
     [Fact]
+    public async Task DeployFlowAsync_SubmittedLineStillBeingWritten_CompletesOnlyOnceItIsWritten()
+    {
+        var harness = new AgentHarness();
+        harness.Source.OnWriteLog = (_, ct) => Task.Delay(TimeSpan.FromSeconds(1), harness.Time, ct);
+        await using var agent = harness.Create();
+
+        var deployment = agent.DeployFlowAsync(FlowRuns.Create("run-1"));
+        await harness.Time.WaitForTimerAsync(TimeSpan.FromSeconds(1));
+
+        // Unlike the poll loop, a direct caller is told the outcome only once the run's log line is in the backend.
+        Assert.False(deployment.IsCompleted);
+        harness.Time.Advance(TimeSpan.FromSeconds(1));
+        var result = await deployment.WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.Equal(DeploymentStatus.Submitted, result.Status);
+        Assert.Equal("run-1", Assert.Single(harness.Source.Logs).FlowRunId);
+    }
+
+    [Fact]
     public async Task DeployFlowAsync_TakenByAnotherAgent_SkipsQuietly()
     {
         var harness = new AgentHarness();

@@ -19,6 +19,9 @@ public sealed class FakeFlowRunSource : IFlowRunSource
 
     public Exception? WriteLogException { get; set; }
 
+    /// <summary>Gets or sets what a log write awaits before the line is recorded; default: nothing.</summary>
+    public Func<FlowRunLog, CancellationToken, Task>? OnWriteLog { get; set; }
+
     public AgentRegistrationRequest? Registration { get; private set; }
 
     public TaskCompletionSource Registered { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -87,14 +90,18 @@ public sealed class FakeFlowRunSource : IFlowRunSource
         return Task.CompletedTask;
     }
 
-    public Task WriteLogAsync(FlowRunLog log, CancellationToken cancellationToken)
+    public async Task WriteLogAsync(FlowRunLog log, CancellationToken cancellationToken)
     {
         if (WriteLogException is { } ex)
         {
             throw ex;
         }
 
+        if (OnWriteLog is { } hook)
+        {
+            await hook(log, cancellationToken);
+        }
+
         Logs.Enqueue(log);
-        return Task.CompletedTask;
     }
 }

@@ -1,3 +1,5 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Testing;
 using Prefect.Agent.Fargate.Tests.Fakes;
 
 namespace Prefect.Agent.Fargate.Tests.Polling;
@@ -129,6 +131,55 @@ public sealed class PollLoopTests
         harness.Time.Advance(firstWait);
         await run.WaitAsync(TimeSpan.FromSeconds(10));
         Assert.Equal(3, harness.Source.PollCount);
+    }
+
+    [Fact]
+    public async Task StartAsync_SubmittedLogLinePending_FreesTheSlotForTheNextRun()
+    {
+        var harness = new AgentHarness();
+        var logsWritten = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        harness.Source.OnWriteLog = (_, ct) => logsWritten.Task.WaitAsync(ct);
+        harness.Source.OnPoll = (n, _) => n == 1 ? new FlowRunPage { Runs = [FlowRuns.Create("run-1"), FlowRuns.Create("run-2")] } : FlowRunPage.Empty;
+        await using var agent = harness.Create(o =>
+        {
+            o.MaxPolls = 1;
+            o.MaxConcurrentDeployments = 1;
+        });
+
+        var run = agent.StartAsync();
+        try
+        {
+            // One slot: the second run is launched only if the first gave its slot back before its line was written.
+            await Eventually.TrueAsync(() => harness.Launcher.Requests.Count == 2, "both runs are launched while the first line is pending");
+            Assert.Empty(harness.Source.Logs);
+        }
+        finally
+        {
+            logsWritten.TrySetResult();
+        }
+
+        await run.WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.Equal(["run-1", "run-2"], harness.Source.Logs.Select(l => l.FlowRunId).Order());
+    }
+
+    [Fact]
+    public async Task StartAsync_StoppingWithASubmittedLogLinePending_DrainWaitsForTheLine()
+    {
+        var logs = new FakeLogCollector();
+        using var factory = LoggerFactory.Create(b => b.AddProvider(new FakeLoggerProvider(logs)).SetMinimumLevel(LogLevel.Debug));
+        var harness = new AgentHarness { LoggerFactory = factory };
+        harness.Source.OnWriteLog = (_, ct) => Task.Delay(TimeSpan.FromSeconds(1), harness.Time, ct);
+        harness.Source.OnPoll = (n, _) => n == 1 ? new FlowRunPage { Runs = [FlowRuns.Create("run-1")] } : FlowRunPage.Empty;
+        await using var agent = harness.Create(o => o.MaxPolls = 1);
+
+        var run = agent.StartAsync();
+        await Eventually.TrueAsync(() => logs.GetSnapshot().Any(r => r.Id.Name == "Draining"), "the agent drains");
+
+        Assert.False(run.IsCompleted, "the agent stopped before the Submitted line was written");
+        Assert.Empty(harness.Source.Logs);
+        harness.Time.Advance(TimeSpan.FromSeconds(1));
+        await run.WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.Equal("run-1", Assert.Single(harness.Source.Logs).FlowRunId);
     }
 
     [Fact]
