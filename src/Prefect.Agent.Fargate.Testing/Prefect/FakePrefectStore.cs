@@ -235,48 +235,45 @@ internal sealed class FakePrefectStore
     private static bool IsQueued(JsonObject state, DateTimeOffset before) =>
         FakeStates.QueueStates.Contains(FakeStates.TypeOf(state)) && (FakeStates.StartTimeOf(state) ?? DateTimeOffset.MinValue) <= before;
 
-    private JsonObject SetFlowRunStates(JsonObject input, string? agentId)
+    private JsonObject SetFlowRunStates(JsonObject input, string? agentId) => ApplyEach(input, entry =>
     {
-        var inputs = (input["states"] as JsonArray ?? []).OfType<JsonObject>().ToList();
+        var id = FakeStates.Text(entry["flow_run_id"]) ?? string.Empty;
+        var run = runs.FirstOrDefault(r => string.Equals(r.Id, id, StringComparison.OrdinalIgnoreCase))
+            ?? throw new FakeFieldException($"State update failed for flow run ID {id}", "INTERNAL_SERVER_ERROR");
+        CheckVersion(entry, run.CurrentVersion, $"State update failed for flow run ID {id}");
+        run.SetState(CheckState(entry), agentId);
+        return run.Id;
+    });
 
-        // Check every entry first so that a failing batch changes nothing.
-        var targets = inputs.Select(i =>
-        {
-            var id = FakeStates.Text(i["flow_run_id"]) ?? string.Empty;
-            var run = runs.FirstOrDefault(r => string.Equals(r.Id, id, StringComparison.OrdinalIgnoreCase))
-                ?? throw new FakeFieldException($"State update failed for flow run ID {id}", "INTERNAL_SERVER_ERROR");
-            CheckVersion(i, run.CurrentVersion, $"State update failed for flow run ID {id}");
-            return (Run: run, State: CheckState(i));
-        }).ToList();
+    private JsonObject SetTaskRunStates(JsonObject input, string? agentId) => ApplyEach(input, entry =>
+    {
+        var id = FakeStates.Text(entry["task_run_id"]) ?? string.Empty;
+        var task = runs.SelectMany(r => r.TaskRuns).FirstOrDefault(t => string.Equals(t.Id, id, StringComparison.OrdinalIgnoreCase))
+            ?? throw new FakeFieldException($"State update failed for task run ID {id}", "INTERNAL_SERVER_ERROR");
+        CheckVersion(entry, task.CurrentVersion, $"State update failed for task run ID {id}");
+        task.SetState(CheckState(entry), agentId);
+        return task.Id;
+    });
+
+    // Like Prefect Server (asyncio.gather over the entries of set_flow_run_states/set_task_run_states): every entry that
+    // passes its checks is applied, and the first failure, if any, is the answer for the whole call.
+    private static JsonObject ApplyEach(JsonObject input, Func<JsonObject, string> apply)
+    {
         var results = new JsonArray();
-        foreach (var (run, state) in targets)
+        FakeFieldException? failure = null;
+        foreach (var entry in (input["states"] as JsonArray ?? []).OfType<JsonObject>())
         {
-            run.SetState(state, agentId);
-            results.Add((JsonNode)new JsonObject { ["id"] = run.Id, ["status"] = "SUCCESS", ["message"] = null });
+            try
+            {
+                results.Add((JsonNode)new JsonObject { ["id"] = apply(entry), ["status"] = "SUCCESS", ["message"] = null });
+            }
+            catch (FakeFieldException ex)
+            {
+                failure ??= ex;
+            }
         }
 
-        return new JsonObject { ["states"] = results };
-    }
-
-    private JsonObject SetTaskRunStates(JsonObject input, string? agentId)
-    {
-        var inputs = (input["states"] as JsonArray ?? []).OfType<JsonObject>().ToList();
-        var targets = inputs.Select(i =>
-        {
-            var id = FakeStates.Text(i["task_run_id"]) ?? string.Empty;
-            var task = runs.SelectMany(r => r.TaskRuns).FirstOrDefault(t => string.Equals(t.Id, id, StringComparison.OrdinalIgnoreCase))
-                ?? throw new FakeFieldException($"State update failed for task run ID {id}", "INTERNAL_SERVER_ERROR");
-            CheckVersion(i, task.CurrentVersion, $"State update failed for task run ID {id}");
-            return (Task: task, State: CheckState(i));
-        }).ToList();
-        var results = new JsonArray();
-        foreach (var (task, state) in targets)
-        {
-            task.SetState(state, agentId);
-            results.Add((JsonNode)new JsonObject { ["id"] = task.Id, ["status"] = "SUCCESS", ["message"] = null });
-        }
-
-        return new JsonObject { ["states"] = results };
+        return failure is null ? new JsonObject { ["states"] = results } : throw failure;
     }
 
     private void CheckVersion(JsonObject entry, int current, string message)

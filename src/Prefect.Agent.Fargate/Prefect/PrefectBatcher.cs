@@ -5,58 +5,63 @@ using Microsoft.Extensions.Logging;
 namespace Prefect.Agent.Fargate.Prefect;
 
 /// <summary>
-/// Batches <c>write_run_logs</c> across flow runs: the Prefect API takes a list of entries, so one call carries the
-/// lines of many runs.
+/// Batches entries of a Prefect mutation that takes a list (<c>write_run_logs</c>' logs, <c>set_flow_run_states</c>'
+/// states) across flow runs, so that one call carries the entries of many runs.
 /// </summary>
 /// <remarks>
-/// A line written while no call is in flight and the last call was at least <see cref="PrefectClientSettings.LogFlushInterval"/>
-/// ago is sent at once (no added latency when idle). Lines arriving while a call is in flight, or sooner than the
-/// interval after the last one, wait for the next call, which carries at most <see cref="PrefectClientSettings.LogBatchSize"/>
-/// entries. <see cref="WriteAsync"/> completes when its entry was written, or fails with the batch's error, so every
-/// caller sees the outcome of its own line. A channel and a loop are used instead of a library batcher because the
-/// per-entry completion is the point.
+/// An entry written while no call is in flight and the last call was at least the flush interval ago is sent at once
+/// (no added latency when idle). Entries arriving while a call is in flight, or sooner than the interval after the last
+/// one, wait for the next call, which carries at most the batch size. <see cref="WriteAsync"/> completes when its entry
+/// was sent, or fails with the batch's error, so every caller sees the outcome of its own entry. A channel and a loop
+/// are used instead of a library batcher because the per-entry completion is the point.
 /// </remarks>
-internal sealed class PrefectLogBatcher : IAsyncDisposable
+internal sealed class PrefectBatcher : IAsyncDisposable
 {
     private readonly Channel<Entry> channel = Channel.CreateUnbounded<Entry>(new UnboundedChannelOptions { SingleReader = true });
     private readonly Func<JsonArray, CancellationToken, Task> send;
-    private readonly PrefectClientSettings settings;
+    private readonly string entries;
+    private readonly TimeSpan flushInterval;
+    private readonly int batchSize;
     private readonly TimeProvider timeProvider;
     private readonly ILogger logger;
     private readonly CancellationTokenSource stopping = new();
     private readonly Task loop;
     private DateTimeOffset? lastFlush;
 
-    /// <summary>Gets how long disposing waits for queued lines to be written.</summary>
-    public static TimeSpan DrainTimeout { get; } = TimeSpan.FromSeconds(10);
-
-    /// <summary>Initializes a new instance of the <see cref="PrefectLogBatcher"/> class.</summary>
-    /// <param name="send">Sends one batch (the <c>logs</c> array of <c>write_run_logs_input</c>).</param>
-    /// <param name="settings">The interval and batch size.</param>
+    /// <summary>Initializes a new instance of the <see cref="PrefectBatcher"/> class.</summary>
+    /// <param name="entries">What an entry is, for logs and errors (e.g. "run log(s)").</param>
+    /// <param name="send">Sends one batch (the list argument of the mutation).</param>
+    /// <param name="flushInterval">The shortest time between two calls; zero: a call as soon as the previous one ended.</param>
+    /// <param name="batchSize">The most entries in one call.</param>
     /// <param name="timeProvider">The clock.</param>
     /// <param name="logger">The logger.</param>
-    public PrefectLogBatcher(Func<JsonArray, CancellationToken, Task> send, PrefectClientSettings settings, TimeProvider timeProvider, ILogger logger)
+    public PrefectBatcher(string entries, Func<JsonArray, CancellationToken, Task> send, TimeSpan flushInterval, int batchSize, TimeProvider timeProvider, ILogger logger)
     {
+        this.entries = entries;
         this.send = send;
-        this.settings = settings;
+        this.flushInterval = flushInterval;
+        this.batchSize = batchSize;
         this.timeProvider = timeProvider;
         this.logger = logger;
         loop = Task.Run(RunAsync);
     }
 
-    /// <summary>Queues one log line and completes when it was written.</summary>
-    /// <param name="log">The line.</param>
-    /// <param name="cancellationToken">Stops waiting (the line may still be written).</param>
-    /// <returns>A task that completes when the backend took the line.</returns>
-    public Task WriteAsync(FlowRunLog log, CancellationToken cancellationToken)
+    /// <summary>Gets how long disposing waits for queued entries to be sent.</summary>
+    public static TimeSpan DrainTimeout { get; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>Queues one entry and completes when it was sent.</summary>
+    /// <param name="entry">The entry, owned by the batcher from now on.</param>
+    /// <param name="cancellationToken">Stops waiting (the entry may still be sent).</param>
+    /// <returns>A task that completes when the backend took the entry.</returns>
+    public Task WriteAsync(JsonObject entry, CancellationToken cancellationToken)
     {
-        var entry = new Entry(ToJson(log), new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
-        if (!channel.Writer.TryWrite(entry))
+        var queued = new Entry(entry, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
+        if (!channel.Writer.TryWrite(queued))
         {
-            throw new ObjectDisposedException(nameof(PrefectFlowRunSource), "The Prefect flow-run source was disposed; the log line was not written.");
+            throw Disposed();
         }
 
-        return entry.Completion.Task.WaitAsync(cancellationToken);
+        return queued.Completion.Task.WaitAsync(cancellationToken);
     }
 
     /// <summary>Sends what is queued (for at most <see cref="DrainTimeout"/>), then stops.</summary>
@@ -84,25 +89,6 @@ internal sealed class PrefectLogBatcher : IAsyncDisposable
         stopping.Cancel();
     }
 
-    private static JsonObject ToJson(FlowRunLog log)
-    {
-        // The original's field order: flow_run_id, name, message, level. The timestamp (not sent by the original) keeps
-        // the line's own time now that lines may wait for a batch.
-        var entry = new JsonObject
-        {
-            ["flow_run_id"] = log.FlowRunId,
-            ["name"] = log.Name,
-            ["message"] = log.Message,
-            ["level"] = log.Level,
-        };
-        if (log.Timestamp is { } timestamp)
-        {
-            entry["timestamp"] = PrefectTime.Format(timestamp);
-        }
-
-        return entry;
-    }
-
     private async Task RunAsync()
     {
         var reader = channel.Reader;
@@ -113,14 +99,14 @@ internal sealed class PrefectLogBatcher : IAsyncDisposable
             {
                 if (lastFlush is { } last)
                 {
-                    var wait = settings.LogFlushInterval - (timeProvider.GetUtcNow() - last);
+                    var wait = flushInterval - (timeProvider.GetUtcNow() - last);
                     if (wait > TimeSpan.Zero && !reader.Completion.IsCompleted)
                     {
                         await Task.Delay(wait, timeProvider, stopping.Token).ConfigureAwait(false);
                     }
                 }
 
-                while (batch.Count < settings.LogBatchSize && reader.TryRead(out var entry))
+                while (batch.Count < batchSize && reader.TryRead(out var entry))
                 {
                     batch.Add(entry);
                 }
@@ -134,7 +120,7 @@ internal sealed class PrefectLogBatcher : IAsyncDisposable
             // Aborted: fail what is left below.
         }
 
-        var aborted = new ObjectDisposedException(nameof(PrefectFlowRunSource), "The Prefect flow-run source was disposed; the log line was not written.");
+        var aborted = Disposed();
         foreach (var entry in batch)
         {
             entry.Completion.TrySetException(aborted);
@@ -149,16 +135,16 @@ internal sealed class PrefectLogBatcher : IAsyncDisposable
     private async Task FlushAsync(List<Entry> batch)
     {
         lastFlush = timeProvider.GetUtcNow();
-        var logs = new JsonArray();
+        var list = new JsonArray();
         foreach (var entry in batch)
         {
-            logs.Add((JsonNode)entry.Json);
+            list.Add((JsonNode)entry.Json);
         }
 
-        logger.WritingLogBatch(batch.Count);
+        logger.SendingBatch(batch.Count, entries);
         try
         {
-            await send(logs, stopping.Token).ConfigureAwait(false);
+            await send(list, stopping.Token).ConfigureAwait(false);
             foreach (var entry in batch)
             {
                 entry.Completion.TrySetResult();
@@ -166,13 +152,16 @@ internal sealed class PrefectLogBatcher : IAsyncDisposable
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !stopping.IsCancellationRequested)
         {
-            logger.LogBatchFailed(ex, batch.Count);
+            logger.BatchFailed(ex, batch.Count, entries);
             foreach (var entry in batch)
             {
                 entry.Completion.TrySetException(ex);
             }
         }
     }
+
+    private ObjectDisposedException Disposed() =>
+        new(nameof(PrefectFlowRunSource), $"The Prefect flow-run source was disposed; the {entries} were not sent.");
 
     private sealed record Entry(JsonObject Json, TaskCompletionSource Completion);
 }

@@ -23,4 +23,7 @@ internal sealed class PrefectClientSettings
 
     /// <summary>Gets or sets the most entries in one <c>write_run_logs</c> call.</summary>
     public int LogBatchSize { get; set; } = 100;
+
+    /// <summary>Gets or sets the most flow run states in one <c>set_flow_run_states</c> call (claims are never delayed to fill one).</summary>
+    public int StateBatchSize { get; set; } = 50;
 }

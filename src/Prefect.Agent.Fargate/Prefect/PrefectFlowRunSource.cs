@@ -17,7 +17,8 @@ internal sealed class PrefectFlowRunSource : IFlowRunSource, IDisposable, IAsync
     private readonly PrefectBackend backend;
     private readonly TimeProvider timeProvider;
     private readonly ILogger logger;
-    private readonly PrefectLogBatcher logs;
+    private readonly PrefectBatcher logs;
+    private readonly PrefectBatcher states;
 
     private PrefectFlowRunSource(PrefectGraphQLClient client, PrefectBackend backend, PrefectClientSettings settings, TimeProvider timeProvider, ILogger logger)
     {
@@ -25,7 +26,8 @@ internal sealed class PrefectFlowRunSource : IFlowRunSource, IDisposable, IAsync
         this.backend = backend;
         this.timeProvider = timeProvider;
         this.logger = logger;
-        logs = new PrefectLogBatcher(SendLogsAsync, settings, timeProvider, logger);
+        logs = new PrefectBatcher("run log(s)", SendLogsAsync, settings.LogFlushInterval, settings.LogBatchSize, timeProvider, logger);
+        states = new PrefectBatcher("flow run state(s)", SendStatesAsync, TimeSpan.Zero, settings.StateBatchSize, timeProvider, logger);
     }
 
     /// <summary>Gets the client (tests read its headers state).</summary>
@@ -179,19 +181,9 @@ internal sealed class PrefectFlowRunSource : IFlowRunSource, IDisposable, IAsync
             if (PrefectStates.IsScheduled(run.SerializedState))
             {
                 logger.UpdatingFlowRunState(run.Id, run.State ?? "Scheduled");
-                var stats = new PrefectCallStats();
-                try
+                if (!await ClaimAsync(run, cancellationToken).ConfigureAwait(false))
                 {
-                    await SetFlowRunStateAsync(run.Id, version, PrefectStates.Submitted("Submitted for execution", run.SerializedState), stats, cancellationToken).ConfigureAwait(false);
-                }
-                catch (PrefectApiException ex) when (IsVersionLockConflict(ex) && stats.Attempts > 1)
-                {
-                    // A retried call may have been applied by an attempt whose answer was lost: the lock then refuses our
-                    // own retry. The run is ours if the backend shows it Submitted by this agent at the next version.
-                    if (!await IsSubmittedByUsAsync(run, cancellationToken).ConfigureAwait(false))
-                    {
-                        throw;
-                    }
+                    return FlowRunClaim.TakenByAnotherAgent();
                 }
 
                 // Prefect Server inserts the new state with version + 1 and a trigger copies it to the flow run
@@ -233,26 +225,28 @@ internal sealed class PrefectFlowRunSource : IFlowRunSource, IDisposable, IAsync
         ArgumentNullException.ThrowIfNull(run);
         ArgumentNullException.ThrowIfNull(message);
         logger.UpdatingFlowRunStateToFailed(run.Id);
-        return SetFlowRunStateAsync(run.Id, version, PrefectStates.Failed(message), null, cancellationToken);
+        return SetFlowRunStateAsync(run.Id, version, PrefectStates.Failed(message), cancellationToken);
     }
 
     /// <inheritdoc/>
     public Task WriteLogAsync(FlowRunLog log, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(log);
-        return string.IsNullOrEmpty(log.FlowRunId) ? Task.CompletedTask : logs.WriteAsync(log, cancellationToken);
+        return string.IsNullOrEmpty(log.FlowRunId) ? Task.CompletedTask : logs.WriteAsync(LogEntry(log), cancellationToken);
     }
 
     /// <inheritdoc/>
     public void Dispose()
     {
         logs.Abort();
+        states.Abort();
         client.Dispose();
     }
 
     /// <inheritdoc/>
     public async ValueTask DisposeAsync()
     {
+        await states.DisposeAsync().ConfigureAwait(false);
         await logs.DisposeAsync().ConfigureAwait(false);
         client.Dispose();
     }
@@ -264,24 +258,106 @@ internal sealed class PrefectFlowRunSource : IFlowRunSource, IDisposable, IAsync
     private static bool IsVersionLockConflict(PrefectApiException ex) =>
         ex.Code == "VERSION_LOCKING_ERROR" || ex.Errors.Any(e => e.Message.Contains("State update failed", StringComparison.Ordinal));
 
-    private async Task SetFlowRunStateAsync(string flowRunId, int version, JsonObject state, PrefectCallStats? stats, CancellationToken cancellationToken)
-    {
-        var states = new JsonArray(new JsonObject { ["state"] = state, ["flow_run_id"] = flowRunId, ["version"] = version });
-        await client.ExecuteAsync("set_flow_run_states", PrefectQueries.SetFlowRunStates, new JsonObject { ["input"] = new JsonObject { ["states"] = states } }, stats, cancellationToken).ConfigureAwait(false);
-    }
+    private static JsonObject Submitted(FlowRun run) => PrefectStates.Submitted("Submitted for execution", run.SerializedState);
 
-    private async Task<bool> IsSubmittedByUsAsync(FlowRun run, CancellationToken cancellationToken)
+    private static JsonObject StateEntry(string flowRunId, int version, JsonObject state) =>
+        new() { ["state"] = state, ["flow_run_id"] = flowRunId, ["version"] = version };
+
+    private static JsonObject LogEntry(FlowRunLog log)
     {
-        if (client.AgentId is null)
+        // The original's field order: flow_run_id, name, message, level. The timestamp (not sent by the original) keeps
+        // the line's own time now that lines may wait for a batch.
+        var entry = new JsonObject
         {
-            return false;
+            ["flow_run_id"] = log.FlowRunId,
+            ["name"] = log.Name,
+            ["message"] = log.Message,
+            ["level"] = log.Level,
+        };
+        if (log.Timestamp is { } timestamp)
+        {
+            entry["timestamp"] = PrefectTime.Format(timestamp);
         }
 
+        return entry;
+    }
+
+    private async Task<bool> ClaimAsync(FlowRun run, CancellationToken cancellationToken)
+    {
+        try
+        {
+            // One call carries the claims of the runs being deployed together, each with its own version: the version
+            // lock stays per run.
+            await states.WriteAsync(StateEntry(run.Id, run.Version, Submitted(run)), cancellationToken).ConfigureAwait(false);
+            return true;
+        }
+        catch (Exception ex) when (!(ex is OperationCanceledException && cancellationToken.IsCancellationRequested))
+        {
+            // Prefect Server sets a batch's states one by one and answers the first failure for the whole call
+            // (asyncio.gather in set_flow_run_states); an answer may also have been lost and retried. Ours may be set
+            // or not: the backend says.
+            logger.ClaimingAlone(run.Id, ex.Message);
+        }
+
+        switch (await ReadOwnerAsync(run, cancellationToken).ConfigureAwait(false))
+        {
+            case Owner.Us:
+                return true;
+            case Owner.Other:
+                logger.FlowRunTakenByAnotherAgent($"flow run {run.Id} is no longer at version {run.Version}");
+                return false;
+        }
+
+        try
+        {
+            await SetFlowRunStateAsync(run.Id, run.Version, Submitted(run), cancellationToken).ConfigureAwait(false);
+            return true;
+        }
+        catch (PrefectApiException ex) when (IsVersionLockConflict(ex))
+        {
+            // A retried attempt whose answer was lost may have set it: the lock then refuses our own retry.
+            if (await ReadOwnerAsync(run, cancellationToken).ConfigureAwait(false) == Owner.Us)
+            {
+                return true;
+            }
+
+            logger.FlowRunTakenByAnotherAgent(ex.Errors.Count > 0 ? ex.Errors[0].Message : ex.Message);
+            return false;
+        }
+    }
+
+    private async Task SetFlowRunStateAsync(string flowRunId, int version, JsonObject state, CancellationToken cancellationToken)
+    {
+        await SendStatesAsync(new JsonArray(StateEntry(flowRunId, version, state)), cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task SendStatesAsync(JsonArray entries, CancellationToken cancellationToken)
+    {
+        var count = entries.Count;
+        var data = await client.ExecuteAsync("set_flow_run_states", PrefectQueries.SetFlowRunStates, new JsonObject { ["input"] = new JsonObject { ["states"] = entries } }, cancellationToken).ConfigureAwait(false);
+        if ((data["set_flow_run_states"]?["states"] as JsonArray)?.Count != count)
+        {
+            throw new PrefectApiException($"Setting flow run states failed: the Prefect API answered 'set_flow_run_states' without a result for each of the {count} state(s).");
+        }
+    }
+
+    /// <summary>Whose the run is now: ours (Submitted by this agent at the next version), still at the version we read, or moved on.</summary>
+    private async Task<Owner> ReadOwnerAsync(FlowRun run, CancellationToken cancellationToken)
+    {
         var data = await client.ExecuteAsync("flow_run", PrefectQueries.FlowRunOwner(run.Id), null, cancellationToken).ConfigureAwait(false);
-        return (data["flow_run"] as JsonArray) is { Count: 1 } found
-            && GetString(found[0]?["state"]) == "Submitted"
-            && string.Equals(GetString(found[0]?["agent_id"]), client.AgentId, StringComparison.OrdinalIgnoreCase)
-            && found[0]?["version"] is JsonValue v && v.TryGetValue<int>(out var current) && current == run.Version + 1;
+        var found = (data["flow_run"] as JsonArray) is { Count: 1 } rows ? rows[0] : null;
+        var version = found?["version"] is JsonValue v && v.TryGetValue<int>(out var current) ? current : (int?)null;
+        if (version == run.Version)
+        {
+            return Owner.Nobody;
+        }
+
+        return client.AgentId is not null
+            && version == run.Version + 1
+            && GetString(found?["state"]) == "Submitted"
+            && string.Equals(GetString(found?["agent_id"]), client.AgentId, StringComparison.OrdinalIgnoreCase)
+            ? Owner.Us
+            : Owner.Other;
     }
 
     private async Task SendLogsAsync(JsonArray entries, CancellationToken cancellationToken)
@@ -342,5 +418,12 @@ internal sealed class PrefectFlowRunSource : IFlowRunSource, IDisposable, IAsync
         {
             logger.ResolvedTenant(tenantId);
         }
+    }
+
+    private enum Owner
+    {
+        Nobody,
+        Us,
+        Other,
     }
 }

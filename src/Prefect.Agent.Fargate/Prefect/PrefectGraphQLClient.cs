@@ -87,17 +87,7 @@ internal sealed class PrefectGraphQLClient : IDisposable
     /// <exception cref="PrefectAuthenticationException">The credential was refused.</exception>
     /// <exception cref="PrefectApiException">The API answered with GraphQL errors.</exception>
     /// <exception cref="HttpRequestException">The API could not be reached or kept failing.</exception>
-    public Task<JsonObject> ExecuteAsync(string operation, string query, JsonObject? variables, CancellationToken cancellationToken) =>
-        ExecuteAsync(operation, query, variables, null, cancellationToken);
-
-    /// <summary>Sends one operation and returns its <c>data</c>, counting the attempts made.</summary>
-    /// <param name="operation">The top-level field, for messages and logs.</param>
-    /// <param name="query">The GraphQL text.</param>
-    /// <param name="variables">The variables, or <see langword="null"/>.</param>
-    /// <param name="stats">Receives the number of attempts, if given.</param>
-    /// <param name="cancellationToken">Cancels the call.</param>
-    /// <returns>The <c>data</c> object.</returns>
-    public async Task<JsonObject> ExecuteAsync(string operation, string query, JsonObject? variables, PrefectCallStats? stats, CancellationToken cancellationToken)
+    public async Task<JsonObject> ExecuteAsync(string operation, string query, JsonObject? variables, CancellationToken cancellationToken)
     {
         var body = BuildBody(query, variables);
         var context = ResilienceContextPool.Shared.Get(operation, cancellationToken);
@@ -107,16 +97,11 @@ internal sealed class PrefectGraphQLClient : IDisposable
             response = await pipeline.ExecuteAsync(
                 static async (ctx, state) =>
                 {
-                    if (state.Stats is { } counter)
-                    {
-                        counter.Attempts++;
-                    }
-
                     using var request = state.Client.CreateRequest(state.Body);
                     return await state.Client.http.SendAsync(request, HttpCompletionOption.ResponseContentRead, ctx.CancellationToken).ConfigureAwait(false);
                 },
                 context,
-                (Client: this, Body: body, Stats: stats)).ConfigureAwait(false);
+                (Client: this, Body: body)).ConfigureAwait(false);
         }
         catch (TimeoutRejectedException ex)
         {

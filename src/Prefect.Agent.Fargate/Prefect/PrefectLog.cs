@@ -47,15 +47,18 @@ internal static partial class PrefectLog
     [LoggerMessage(EventId = 113, EventName = "RetryingPrefectRequest", Level = LogLevel.Warning, Message = "Prefect API request {Operation} failed ({Outcome}); retry {Attempt} in {Delay}")]
     public static partial void RetryingPrefectRequest(this ILogger logger, string operation, string outcome, int attempt, TimeSpan delay);
 
-    [LoggerMessage(EventId = 114, EventName = "WritingLogBatch", Level = LogLevel.Debug, Message = "Writing {Count} run log(s) to the Prefect API in one call")]
-    public static partial void WritingLogBatch(this ILogger logger, int count);
+    [LoggerMessage(EventId = 114, EventName = "SendingBatch", Level = LogLevel.Debug, Message = "Sending {Count} {Entries} to the Prefect API in one call")]
+    public static partial void SendingBatch(this ILogger logger, int count, string entries);
 
-    [LoggerMessage(EventId = 115, EventName = "LogBatchFailed", Level = LogLevel.Warning, Message = "Writing {Count} run log(s) to the Prefect API failed")]
-    public static partial void LogBatchFailed(this ILogger logger, Exception exception, int count);
+    [LoggerMessage(EventId = 115, EventName = "BatchFailed", Level = LogLevel.Warning, Message = "Sending {Count} {Entries} to the Prefect API failed")]
+    public static partial void BatchFailed(this ILogger logger, Exception exception, int count, string entries);
 
     [LoggerMessage(EventId = 116, EventName = "ResolvedTenant", Level = LogLevel.Debug, Message = "Using tenant {TenantId}")]
     public static partial void ResolvedTenant(this ILogger logger, string tenantId);
 
     [LoggerMessage(EventId = 117, EventName = "AuthenticationFailed", Level = LogLevel.Error, Message = "Failed to verify authentication.")]
     public static partial void AuthenticationFailed(this ILogger logger);
+
+    [LoggerMessage(EventId = 135, EventName = "ClaimingAlone", Level = LogLevel.Debug, Message = "The batch of flow run states that claimed {FlowRunId} failed ({Reason}); claiming it alone")]
+    public static partial void ClaimingAlone(this ILogger logger, string flowRunId, string reason);
 }

@@ -93,6 +93,50 @@ public sealed class PrefectFlowRunSourceStateTests
     }
 
     [Fact]
+    public async Task MarkSubmittedAsync_ManyRunsAtOnce_ClaimsThemInBatchesEachWithItsOwnVersion()
+    {
+        var (api, source) = await StartRegisteredServerAsync();
+        await using var _ = api;
+        using var __ = source;
+        var fakes = Enumerable.Range(0, 10).Select(_ => api.AddScheduledFlowRun("f")).ToList();
+        var page = await source.GetReadyFlowRunsAsync(new FlowRunQuery { Labels = [], Exclude = [], MaxRuns = 25 }, CancellationToken.None);
+
+        var claims = await Task.WhenAll(page.Runs.Select(run => source.MarkSubmittedAsync(run, CancellationToken.None)));
+
+        Assert.All(claims, claim => Assert.Equal(FlowRunClaim.Claimed(3), claim));
+        Assert.All(fakes, fake => Assert.Equal(("Submitted", api.Agents[0].Id), (fake.State, fake.AgentId)));
+        var calls = api.Requests.Where(r => r.Operation == "set_flow_run_states").Select(r => Variables(r)["input"]!["states"]!.AsArray()).ToList();
+        Assert.True(calls.Count < 10, $"{calls.Count} set_flow_run_states calls for 10 runs claimed together");
+        var sent = calls.SelectMany(states => states).Select(s => (s!["flow_run_id"]!.GetValue<string>(), s["version"]!.GetValue<int>())).ToList();
+        Assert.Equal(page.Runs.Select(r => (r.Id, r.Version)).Order(), sent.Order());
+    }
+
+    [Fact]
+    public async Task MarkSubmittedAsync_BatchFailsOnARunAnotherAgentTook_ClaimsTheRestAndReportsThatOneTaken()
+    {
+        var (api, source) = await StartRegisteredServerAsync();
+        await using var _ = api;
+        using var __ = source;
+        var fakes = Enumerable.Range(0, 6).Select(_ => api.AddScheduledFlowRun("f")).ToList();
+        var runs = (await source.GetReadyFlowRunsAsync(new FlowRunQuery { Labels = [], Exclude = [], MaxRuns = 25 }, CancellationToken.None)).Runs;
+        using var other = Source(Options(api));
+        await other.RegisterAgentAsync(Registration(), CancellationToken.None);
+        var taken = runs[^1];
+        Assert.True((await other.MarkSubmittedAsync(taken, CancellationToken.None)).IsClaimed);
+
+        var claims = await Task.WhenAll(runs.Select(run => source.MarkSubmittedAsync(run, CancellationToken.None)));
+
+        // The batch carrying the taken run fails as a whole while the backend applies the others: each is then
+        // claimed alone and recognised as ours, so no run is lost, none is deployed twice, and no state is written twice.
+        Assert.Equal(runs.Select(r => r == taken ? FlowRunClaim.TakenByAnotherAgent() : FlowRunClaim.Claimed(3)), claims);
+        Assert.All(fakes, fake => Assert.Single(fake.States));
+        Assert.Equal(
+            runs.Select(r => r == taken ? api.Agents[1].Id : api.Agents[0].Id),
+            runs.Select(r => fakes.Single(f => f.Id == r.Id).AgentId));
+        Assert.True(api.CountRequests("set_flow_run_states") > 1);
+    }
+
+    [Fact]
     public async Task MarkSubmittedAsync_RetryAfterLostResponse_RecognisesItsOwnSubmitted()
     {
         var (api, source) = await StartRegisteredServerAsync();

@@ -174,6 +174,24 @@ public sealed class FakePrefectApiTests
         Assert.Single(run.States);
     }
 
+    [Fact]
+    public async Task SetFlowRunStates_OneStaleEntryInABatch_AppliesTheOthersAndAnswersTheError()
+    {
+        await using var api = await FakePrefectApi.StartAsync();
+        var first = api.AddScheduledFlowRun("f");
+        var stale = api.AddScheduledFlowRun("f");
+        var last = api.AddScheduledFlowRun("f");
+        var query = "mutation($input: set_flow_run_states_input!) {\n    set_flow_run_states(input: $input) {\n        states {\n            id\n        }\n    }\n}";
+        string Entry(FakeFlowRun run, int version) => "{\"state\": {\"type\": \"Submitted\", \"message\": \"m\"}, \"flow_run_id\": \"" + run.Id + "\", \"version\": " + version + "}";
+
+        var (status, body) = await PostAsync(api, query, "{\"input\": {\"states\": [" + Entry(first, first.Version) + ", " + Entry(stale, stale.Version - 1) + ", " + Entry(last, last.Version) + "]}}");
+
+        // Prefect Server sets each entry on its own (asyncio.gather): the call fails, yet the good entries are applied.
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Equal($"State update failed for flow run ID {stale.Id}", body["errors"]![0]!["message"]!.GetValue<string>());
+        Assert.Equal(["Submitted", "Scheduled", "Submitted"], new[] { first, stale, last }.Select(r => r.State));
+    }
+
     private static async Task<List<string>> QueueAsync(FakePrefectApi api, string labels)
     {
         var query = "mutation($input: get_runs_in_queue_input!) {\n    get_runs_in_queue(input: $input) {\n        flow_run_ids\n    }\n}";
