@@ -17,7 +17,9 @@ namespace Prefect.Agent.Fargate.Ecs;
 /// missing (item 4); a described definition that differs from the request gets a new revision unless
 /// <see cref="AgentOptions.ReuseExistingTaskDefinitions"/> (item 5); a describe answer without <c>tags</c> means no tags
 /// and a flow without a version counts as version 0 (item 9); the tag lookup reads every page and takes the highest
-/// revision of the family rather than the last element of the first page (item 7).
+/// revision of the family rather than the last element of the first page (item 7); a new family that one
+/// <c>ListTaskDefinitionFamilies</c> listing of the ACTIVE families does not name is registered without the describe
+/// (one ECS call instead of two; <see cref="TaskDefinitionFamilyIndex"/>: staleness, page cap, failures).
 /// </remarks>
 internal sealed class EcsTaskDefinitionRegistry : ITaskDefinitionRegistry, IDisposable
 {
