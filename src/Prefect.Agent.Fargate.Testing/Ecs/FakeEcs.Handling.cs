@@ -138,6 +138,7 @@ public sealed partial class FakeEcs
                 "DescribeTaskDefinition" => definitions.Describe(request),
                 "DeregisterTaskDefinition" => definitions.Deregister(request),
                 "ListTaskDefinitions" => definitions.List(request),
+                "ListTaskDefinitionFamilies" => definitions.ListFamilies(request),
                 "RunTask" => tasks.Run(request, fault?.RunTaskFailureReason, fault?.RunTaskFailureDetail),
                 "DescribeTasks" => tasks.Describe(request),
                 "GetResources" => definitions.GetResources(request),

@@ -49,6 +49,26 @@ internal static partial class EcsLog
         Message = "Forgetting the cached task definitions of family {Family}: {Reason}")]
     public static partial void TaskDefinitionInvalidated(this ILogger logger, string family, string reason);
 
+    [LoggerMessage(EventId = 261, EventName = "TaskDefinitionFamiliesListed", Level = LogLevel.Debug,
+        Message = "Listed {Count} ACTIVE task definition families named '{Prefix}*' in {Pages} page(s); a family not among them is registered without a describe")]
+    public static partial void TaskDefinitionFamiliesListed(this ILogger logger, string prefix, int count, int pages);
+
+    [LoggerMessage(EventId = 262, EventName = "TaskDefinitionFamilyListingFailed", Level = LogLevel.Warning,
+        Message = "Could not list the task definition families named '{Prefix}*' ({Reason}); checking each new family with DescribeTaskDefinition instead (one more ECS call per new family). Allow ecs:ListTaskDefinitionFamilies in the agent's IAM policy to save it")]
+    public static partial void TaskDefinitionFamilyListingFailed(this ILogger logger, string prefix, string reason);
+
+    [LoggerMessage(EventId = 263, EventName = "TaskDefinitionFamilyListingFailedAgain", Level = LogLevel.Debug,
+        Message = "Could not list the task definition families named '{Prefix}*' ({Reason}); checking each new family with DescribeTaskDefinition")]
+    public static partial void TaskDefinitionFamilyListingFailedAgain(this ILogger logger, string prefix, string reason);
+
+    [LoggerMessage(EventId = 264, EventName = "TaskDefinitionFamilyListingIncomplete", Level = LogLevel.Information,
+        Message = "More than {Count} ACTIVE task definition families are named '{Prefix}*' (stopped after {Pages} pages); checking each new family with DescribeTaskDefinition instead")]
+    public static partial void TaskDefinitionFamilyListingIncomplete(this ILogger logger, string prefix, int count, int pages);
+
+    [LoggerMessage(EventId = 265, EventName = "TaskDefinitionFamilyNotListed", Level = LogLevel.Debug,
+        Message = "Task definition family {Family} was not among the ACTIVE families listed; registering it without a describe")]
+    public static partial void TaskDefinitionFamilyNotListed(this ILogger logger, string family);
+
     [LoggerMessage(EventId = 270, EventName = "RunningTask", Level = LogLevel.Debug,
         Message = "Running task for flow run {FlowRunId} using task definition {TaskDefinition}")]
     public static partial void RunningTask(this ILogger logger, string flowRunId, string? taskDefinition);

@@ -17,10 +17,15 @@ namespace Prefect.Agent.Fargate.Ecs;
 /// missing (item 4); a described definition that differs from the request gets a new revision unless
 /// <see cref="AgentOptions.ReuseExistingTaskDefinitions"/> (item 5); a describe answer without <c>tags</c> means no tags
 /// and a flow without a version counts as version 0 (item 9); the tag lookup reads every page and takes the highest
-/// revision of the family rather than the last element of the first page (item 7).
+/// revision of the family rather than the last element of the first page (item 7); a new family that one
+/// <c>ListTaskDefinitionFamilies</c> listing of the ACTIVE families does not name is registered without the describe
+/// (one ECS call instead of two; <see cref="TaskDefinitionFamilyIndex"/>: staleness, page cap, failures).
 /// </remarks>
 internal sealed class EcsTaskDefinitionRegistry : ITaskDefinitionRegistry, IDisposable
 {
+    /// <summary>The family prefix of default mode (<c>prefect-task-&lt;id8&gt;</c>, reference section 3.3).</summary>
+    public const string DefaultFamilyPrefix = "prefect-task-";
+
     private readonly IEcsClient client;
     private readonly bool reuseExisting;
     private readonly ILogger logger;
@@ -31,13 +36,38 @@ internal sealed class EcsTaskDefinitionRegistry : ITaskDefinitionRegistry, IDisp
     private readonly ConcurrentDictionary<string, TaskDefinitionRequest> answered = new(StringComparer.Ordinal);
     private readonly CancellationTokenSource lifetime = new();
 
-    public EcsTaskDefinitionRegistry(IEcsClient client, bool reuseExisting, ILogger logger)
+    // One family listing per prefix (default mode: prefect-task-; revisions mode: the flow-name slugs, no prefix).
+    private readonly ConcurrentDictionary<string, TaskDefinitionFamilyIndex> familyIndexes = new(StringComparer.Ordinal);
+    private readonly TimeProvider timeProvider;
+    private readonly bool listFamilies;
+    private readonly int maxFamilyPages;
+
+    /// <summary>Initializes a new instance of the <see cref="EcsTaskDefinitionRegistry"/> class.</summary>
+    /// <param name="client">The ECS client.</param>
+    /// <param name="reuseExisting">Whether a described definition is used as is (no drift check).</param>
+    /// <param name="logger">The logger.</param>
+    /// <param name="timeProvider">The clock of the family listing's freshness; <see langword="null"/>: the system clock.</param>
+    /// <param name="listFamilies">
+    /// Whether a new family is looked up in one <c>ListTaskDefinitionFamilies</c> listing (registered directly when
+    /// absent) rather than described; <see langword="false"/>: always describe, as the original does.
+    /// </param>
+    /// <param name="maxFamilyPages">The listing's page cap (100 families a page).</param>
+    public EcsTaskDefinitionRegistry(
+        IEcsClient client,
+        bool reuseExisting,
+        ILogger logger,
+        TimeProvider? timeProvider = null,
+        bool listFamilies = true,
+        int maxFamilyPages = TaskDefinitionFamilyIndex.DefaultMaxPages)
     {
         ArgumentNullException.ThrowIfNull(client);
         ArgumentNullException.ThrowIfNull(logger);
         this.client = client;
         this.reuseExisting = reuseExisting;
         this.logger = logger;
+        this.timeProvider = timeProvider ?? TimeProvider.System;
+        this.listFamilies = listFamilies;
+        this.maxFamilyPages = maxFamilyPages;
     }
 
     /// <inheritdoc/>
@@ -80,6 +110,7 @@ internal sealed class EcsTaskDefinitionRegistry : ITaskDefinitionRegistry, IDisp
             }
         }
 
+        MarkSeen(family);
         logger.TaskDefinitionInvalidated(family, "invalidated");
     }
 
@@ -136,7 +167,14 @@ internal sealed class EcsTaskDefinitionRegistry : ITaskDefinitionRegistry, IDisp
     {
         try
         {
-            var value = await new TaskDefinitionResolver(client, reuseExisting, logger).ResolveAsync(entry.Request, lifetime.Token).ConfigureAwait(false);
+            var family = entry.Request.Family;
+            var index = IndexFor(entry.Request);
+            var presence = index is null
+                ? TaskDefinitionFamilyPresence.Unknown
+                : await index.LookupAsync(family, lifetime.Token).ConfigureAwait(false);
+            var value = await new TaskDefinitionResolver(client, reuseExisting, logger)
+                .ResolveAsync(entry.Request, presence == TaskDefinitionFamilyPresence.Absent, lifetime.Token).ConfigureAwait(false);
+            MarkSeen(family);
             answered[value] = entry.Request;
             entry.Value = value;
             entry.Completion.SetResult(value);
@@ -146,6 +184,39 @@ internal sealed class EcsTaskDefinitionRegistry : ITaskDefinitionRegistry, IDisp
             // A failure is not cached: the entry goes, so the next run asks ECS again.
             cache.TryRemove(new KeyValuePair<CacheKey, Entry>(key, entry));
             entry.Completion.SetException(e);
+        }
+    }
+
+    /// <summary>
+    /// Gets the listing that covers a request's family: <c>prefect-task-</c> in default mode; every family in revisions
+    /// mode (flow-name slugs share no prefix; the page cap bounds the cost); none for any other family (e.g. the
+    /// validation's <c>prefect-test-task-&lt;random&gt;</c>, described as before: a listing would cost as much).
+    /// </summary>
+    private TaskDefinitionFamilyIndex? IndexFor(TaskDefinitionRequest request)
+    {
+        if (!listFamilies)
+        {
+            return null;
+        }
+
+        var prefix = request.TaskRevisions ? string.Empty
+            : request.Family.StartsWith(DefaultFamilyPrefix, StringComparison.Ordinal) ? DefaultFamilyPrefix
+            : null;
+        return prefix is null ? null : familyIndexes.GetOrAdd(
+            prefix,
+            static (prefix, registry) => new TaskDefinitionFamilyIndex(
+                registry.client, prefix, registry.logger, registry.timeProvider, registry.lifetime.Token, registry.maxFamilyPages),
+            this);
+    }
+
+    private void MarkSeen(string family)
+    {
+        foreach (var index in familyIndexes.Values)
+        {
+            if (index.Covers(family))
+            {
+                index.MarkSeen(family);
+            }
         }
     }
 

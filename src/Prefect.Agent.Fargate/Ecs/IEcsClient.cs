@@ -14,6 +14,9 @@ internal interface IEcsClient
 
     Task<JsonObject> ListTaskDefinitionsAsync(JsonObject request, CancellationToken cancellationToken);
 
+    /// <summary>ECS <c>ListTaskDefinitionFamilies</c> (the Describe and List rate group).</summary>
+    Task<JsonObject> ListTaskDefinitionFamiliesAsync(JsonObject request, CancellationToken cancellationToken);
+
     Task<JsonObject> RunTaskAsync(JsonObject request, CancellationToken cancellationToken);
 
     Task<JsonObject> DescribeTasksAsync(JsonObject request, CancellationToken cancellationToken);

@@ -24,8 +24,22 @@ internal sealed class TaskDefinitionResolver
         this.logger = logger;
     }
 
-    public async Task<string> ResolveAsync(TaskDefinitionRequest request, CancellationToken cancellationToken)
+    /// <summary>Finds or registers the request's definition.</summary>
+    /// <param name="request">The definition wanted.</param>
+    /// <param name="familyNotListed">
+    /// Whether a fresh, complete listing of the ACTIVE families did not name the family: it is registered without a
+    /// describe, the same outcome as the describe's "not found" in both modes (section 3.9, rows "describe ClientError").
+    /// </param>
+    /// <param name="cancellationToken">Cancels the calls.</param>
+    /// <returns>The ARN to run.</returns>
+    public async Task<string> ResolveAsync(TaskDefinitionRequest request, bool familyNotListed, CancellationToken cancellationToken)
     {
+        if (familyNotListed)
+        {
+            logger.TaskDefinitionFamilyNotListed(request.Family);
+            return await RegisterAsync(request, cancellationToken).ConfigureAwait(false);
+        }
+
         logger.CheckingTaskDefinition(request.Family);
         var described = await DescribeAsync(request.Family, cancellationToken).ConfigureAwait(false);
         if (described is null)

@@ -145,5 +145,6 @@ public sealed class EcsTaskDefinitionRegistryTableTests
         Assert.Equal(["DescribeTaskDefinition", "GetResources", "RegisterTaskDefinition"], ecs.Operations);
     }
 
-    private EcsTaskDefinitionRegistry Registry(bool reuse) => new(ecs, reuse, NullLogger.Instance);
+    // The original's table is the describe path: the family listing is off here (its own tests: TaskDefinitionFamilyIndexTests).
+    private EcsTaskDefinitionRegistry Registry(bool reuse) => new(ecs, reuse, NullLogger.Instance, listFamilies: false);
 }

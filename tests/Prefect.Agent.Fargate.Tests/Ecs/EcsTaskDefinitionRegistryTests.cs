@@ -75,7 +75,7 @@ public sealed class EcsTaskDefinitionRegistryTests
     {
         ecs.Seed(Default().RegisterRequest);
         var logs = new FakeLogCollector();
-        using var registry = new EcsTaskDefinitionRegistry(ecs, reuseExisting: false, new FakeLogger(logs));
+        using var registry = new EcsTaskDefinitionRegistry(ecs, reuseExisting: false, new FakeLogger(logs), listFamilies: false);
 
         await registry.EnsureAsync(Default(tweak: body => Change(body, "image")), CancellationToken.None);
 
@@ -292,5 +292,6 @@ public sealed class EcsTaskDefinitionRegistryTests
         }
     }
 
-    private EcsTaskDefinitionRegistry Registry(bool reuse = false) => new(ecs, reuse, NullLogger.Instance);
+    // The describe path: the family listing is off here (its own tests: TaskDefinitionFamilyIndexTests).
+    private EcsTaskDefinitionRegistry Registry(bool reuse = false) => new(ecs, reuse, NullLogger.Instance, listFamilies: false);
 }

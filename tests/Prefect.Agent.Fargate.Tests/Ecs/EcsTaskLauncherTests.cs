@@ -120,7 +120,7 @@ public sealed class EcsTaskLauncherTests
             Default(tweak: body => EcsTaskDefinitionRegistryTests.Change(body, "image")), CancellationToken.None);
 
         Assert.Equal(Arn("prefect-task-aaaaaaaa", 1), result);
-        Assert.Equal(["DescribeTaskDefinition"], ecs.Operations);
+        Assert.Equal(["ListTaskDefinitionFamilies", "DescribeTaskDefinition"], ecs.Operations);
     }
 
     private static TaskLaunchRequest Request(string taskDefinition) => new() { FlowRunId = "run-1", Request = RunBody(taskDefinition) };

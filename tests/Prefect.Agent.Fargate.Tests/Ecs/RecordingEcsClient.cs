@@ -101,6 +101,34 @@ internal sealed class RecordingEcsClient : IEcsClient
     public Task<JsonObject> ListTaskDefinitionsAsync(JsonObject request, CancellationToken cancellationToken) =>
         AnswerAsync("ListTaskDefinitions", request, () => throw new NotSupportedException("The agent never lists task definitions."), cancellationToken);
 
+    /// <summary>Like ECS: <c>status</c> (default ALL), <c>familyPrefix</c>, sorted names, <c>maxResults</c> pages with <c>nextToken</c>.</summary>
+    public Task<JsonObject> ListTaskDefinitionFamiliesAsync(JsonObject request, CancellationToken cancellationToken) =>
+        AnswerAsync("ListTaskDefinitionFamilies", request, () =>
+        {
+            var prefix = request["familyPrefix"]?.ToString() ?? string.Empty;
+            var status = request["status"]?.ToString() ?? "ALL";
+            var max = request["maxResults"]?.GetValue<int>() ?? 100;
+            var names = families
+                .Where(f => f.Key.StartsWith(prefix, StringComparison.Ordinal))
+                .Where(f => status switch
+                {
+                    "ACTIVE" => f.Value.Any(r => r.Definition["status"]!.ToString() == "ACTIVE"),
+                    "INACTIVE" => f.Value.All(r => r.Definition["status"]!.ToString() != "ACTIVE"),
+                    _ => true,
+                })
+                .Select(f => f.Key)
+                .Order(StringComparer.Ordinal)
+                .ToList();
+            var start = request["nextToken"] is JsonValue token ? int.Parse(token.ToString(), CultureInfo.InvariantCulture) : 0;
+            var answer = new JsonObject { ["families"] = new JsonArray(names.Skip(start).Take(max).Select(n => (JsonNode)n).ToArray()) };
+            if (start + max < names.Count)
+            {
+                answer["nextToken"] = (start + max).ToString(CultureInfo.InvariantCulture);
+            }
+
+            return answer;
+        }, cancellationToken);
+
     public Task<JsonObject> RunTaskAsync(JsonObject request, CancellationToken cancellationToken) =>
         AnswerAsync("RunTask", request, () =>
         {

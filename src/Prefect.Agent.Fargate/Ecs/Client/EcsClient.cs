@@ -129,6 +129,9 @@ internal sealed class EcsClient : IEcsClient, IDisposable
     public Task<JsonObject> ListTaskDefinitionsAsync(JsonObject request, CancellationToken cancellationToken) =>
         InvokeAsync(AwsService.Ecs, "ListTaskDefinitions", request, cancellationToken);
 
+    public Task<JsonObject> ListTaskDefinitionFamiliesAsync(JsonObject request, CancellationToken cancellationToken) =>
+        InvokeAsync(AwsService.Ecs, "ListTaskDefinitionFamilies", request, cancellationToken);
+
     public Task<JsonObject> RunTaskAsync(JsonObject request, CancellationToken cancellationToken) =>
         InvokeAsync(AwsService.Ecs, "RunTask", request, cancellationToken);
 

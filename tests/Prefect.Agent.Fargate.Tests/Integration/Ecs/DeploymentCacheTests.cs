@@ -34,7 +34,9 @@ public sealed class DeploymentCacheTests
 
         var results = await Task.WhenAll(Enumerable.Range(0, 100).Select(i => d.DeployAsync(Run(runId: $"run-{i:D3}"))));
 
-        Assert.Equal(1, d.Ecs.GetCallCount("DescribeTaskDefinition"));
+        // One listing of the families (the flow's is not among them), then one registration: no describe.
+        Assert.Equal(1, d.Ecs.GetCallCount("ListTaskDefinitionFamilies"));
+        Assert.Equal(0, d.Ecs.GetCallCount("DescribeTaskDefinition"));
         Assert.Equal(1, d.Ecs.GetCallCount("RegisterTaskDefinition"));
         Assert.Equal(100, d.Ecs.GetCallCount("RunTask"));
         Assert.Equal(100, results.Select(r => r.TaskArn).Distinct(StringComparer.Ordinal).Count());
@@ -73,7 +75,7 @@ public sealed class DeploymentCacheTests
         plan.RunTask["taskDefinition"] = await services.Registry.EnsureAsync(plan.TaskDefinition, CancellationToken.None);
         var result = await services.Launcher.RunTaskAsync(new TaskLaunchRequest { FlowRunId = RunId, Request = plan.RunTask }, CancellationToken.None);
 
-        Assert.Equal(["DescribeTaskDefinition", "RegisterTaskDefinition", "RunTask"], ecs.Operations());
+        Assert.Equal(["ListTaskDefinitionFamilies", "RegisterTaskDefinition", "RunTask"], ecs.Operations());
         Assert.Equal(ecs.Tasks.Single().TaskArn, result.TaskArn);
         ecs.AssertEveryRequestValid();
     }

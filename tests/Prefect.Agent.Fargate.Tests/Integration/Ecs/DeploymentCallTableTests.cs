@@ -7,8 +7,10 @@ namespace Prefect.Agent.Fargate.Tests.Integration.Ecs;
 
 /// <summary>
 /// Every row of the reference's ECS call table (section 3.9), over real HTTP through the signed client into the fake:
-/// the operation sequence and bodies the fake received. The deliberate difference in every row: RunTask names the ARN
-/// of the revision found or registered, never the bare family (item 7).
+/// the operation sequence and bodies the fake received. The deliberate differences in every row: RunTask names the ARN
+/// of the revision found or registered, never the bare family (item 7); the registry first lists the ACTIVE families
+/// once (<c>ListTaskDefinitionFamilies</c>), and a family the listing does not name is registered without the
+/// original's describe "not found".
 /// </summary>
 public sealed class DeploymentCallTableTests
 {
@@ -20,6 +22,17 @@ public sealed class DeploymentCallTableTests
 
     private static JsonObject DescribeBody(string taskDefinition) =>
         new() { ["taskDefinition"] = taskDefinition, ["include"] = new JsonArray("TAGS") };
+
+    private static JsonObject ListBody(string? familyPrefix)
+    {
+        var body = new JsonObject { ["status"] = "ACTIVE", ["maxResults"] = 100 };
+        if (familyPrefix is not null)
+        {
+            body["familyPrefix"] = familyPrefix;
+        }
+
+        return body;
+    }
 
     /// <summary>Registers in the fake what <paramref name="d"/>'s planner would register for a run (another agent did it earlier).</summary>
     private static void Seed(EcsDeployment d, FlowRun run) =>
@@ -33,25 +46,27 @@ public sealed class DeploymentCallTableTests
 
         var result = await d.DeployAsync(Run());
 
-        Assert.Equal(["DescribeTaskDefinition", "RunTask"], d.Ecs.Operations());
-        Assert.True(JsonNode.DeepEquals(DescribeBody(DefaultFamily), d.Ecs.Requests[0].Body()));
-        Assert.Equal(Arn(d.Ecs, DefaultFamily, 1), d.Ecs.Requests[1].Body()["taskDefinition"].Text());
+        Assert.Equal(["ListTaskDefinitionFamilies", "DescribeTaskDefinition", "RunTask"], d.Ecs.Operations());
+        Assert.True(JsonNode.DeepEquals(DescribeBody(DefaultFamily), d.Ecs.Requests[1].Body()));
+        Assert.Equal(Arn(d.Ecs, DefaultFamily, 1), d.Ecs.Requests[2].Body()["taskDefinition"].Text());
         Assert.Equal(d.Ecs.Tasks.Single().TaskArn, result.TaskArn);
         Assert.Single(d.Ecs.TaskDefinitions);
         d.Ecs.AssertEveryRequestValid();
     }
 
     [Fact]
-    public async Task Deploy_DefaultModeDescribeNotFound_RegistersThePlannedBodyAndRunsItsArn()
+    public async Task Deploy_DefaultModeFamilyNotListed_RegistersThePlannedBodyWithoutDescribeAndRunsItsArn()
     {
         await using var d = await StartAsync();
         var plan = d.Planner.Plan(Run(), 2, null);
 
         var result = await d.LaunchAsync(plan, RunId);
 
-        Assert.Equal(["DescribeTaskDefinition", "RegisterTaskDefinition", "RunTask"], d.Ecs.Operations());
-        var describe = d.Ecs.Requests[0];
-        Assert.Equal((400, "ClientException"), (describe.StatusCode, describe.ErrorCode));
+        Assert.Equal(["ListTaskDefinitionFamilies", "RegisterTaskDefinition", "RunTask"], d.Ecs.Operations());
+        // The family listing stands in for the original's describe "not found": one call for every new family at once.
+        var listing = d.Ecs.Requests[0];
+        Assert.Equal(200, listing.StatusCode);
+        Assert.True(JsonNode.DeepEquals(ListBody("prefect-task-"), listing.Body()));
         Assert.True(JsonNode.DeepEquals(plan.TaskDefinition.RegisterRequest, d.Ecs.Requests[1].Body()));
         Assert.Equal(DefaultFamily, d.Ecs.Requests[1].Body()["family"].Text());
         var runTask = d.Ecs.Requests[2].Body();
@@ -70,9 +85,9 @@ public sealed class DeploymentCallTableTests
 
         await d.DeployAsync(Run(flowVersion: 3));
 
-        Assert.Equal(["DescribeTaskDefinition", "RunTask"], d.Ecs.Operations());
-        Assert.True(JsonNode.DeepEquals(DescribeBody(Slug), d.Ecs.Requests[0].Body()));
-        Assert.Equal(Arn(d.Ecs, Slug, 1), d.Ecs.Requests[1].Body()["taskDefinition"].Text());
+        Assert.Equal(["ListTaskDefinitionFamilies", "DescribeTaskDefinition", "RunTask"], d.Ecs.Operations());
+        Assert.True(JsonNode.DeepEquals(DescribeBody(Slug), d.Ecs.Requests[1].Body()));
+        Assert.Equal(Arn(d.Ecs, Slug, 1), d.Ecs.Requests[2].Body()["taskDefinition"].Text());
         d.Ecs.AssertEveryRequestValid();
     }
 
@@ -86,13 +101,13 @@ public sealed class DeploymentCallTableTests
 
         await d.DeployAsync(Run(flowVersion: flowVersion));
 
-        Assert.Equal(["DescribeTaskDefinition", "RegisterTaskDefinition", "RunTask"], d.Ecs.Operations());
-        var register = d.Ecs.Requests[1].Body();
+        Assert.Equal(["ListTaskDefinitionFamilies", "DescribeTaskDefinition", "RegisterTaskDefinition", "RunTask"], d.Ecs.Operations());
+        var register = d.Ecs.Requests[2].Body();
         Assert.Equal(Slug, register["family"].Text());
         Assert.Equal(
             ["PrefectFlowId=a718df81", $"PrefectFlowVersion={flowVersion}"],
             register["tags"]!.AsArray().Select(t => $"{t!["key"].Text()}={t["value"].Text()}"));
-        Assert.Equal(Arn(d.Ecs, Slug, 2), d.Ecs.Requests[2].Body()["taskDefinition"].Text());
+        Assert.Equal(Arn(d.Ecs, Slug, 2), d.Ecs.Requests[3].Body()["taskDefinition"].Text());
         Assert.Equal("a718df81", d.Ecs.TaskDefinitions[1].Tags["PrefectFlowId"]);
         d.Ecs.AssertEveryRequestValid();
     }
@@ -108,14 +123,14 @@ public sealed class DeploymentCallTableTests
 
         // The original: describe, get_resources, run the last ARN. Ours describes the candidate first: the tagging API
         // is eventually consistent and lists deregistered revisions.
-        Assert.Equal(["DescribeTaskDefinition", "GetResources", "DescribeTaskDefinition", "RunTask"], d.Ecs.Operations());
-        var lookup = d.Ecs.Requests[1];
+        Assert.Equal(["ListTaskDefinitionFamilies", "DescribeTaskDefinition", "GetResources", "DescribeTaskDefinition", "RunTask"], d.Ecs.Operations());
+        var lookup = d.Ecs.Requests[2];
         Assert.Equal("tagging", lookup.Service);
         Assert.True(JsonNode.DeepEquals(
             JsonNode.Parse("""{"TagFilters":[{"Key":"PrefectFlowId","Values":["a718df81"]}],"ResourceTypeFilters":["ecs:task-definition"]}"""),
             lookup.Body()));
-        Assert.True(JsonNode.DeepEquals(DescribeBody(Arn(d.Ecs, Slug, 1)), d.Ecs.Requests[2].Body()));
-        Assert.Equal(Arn(d.Ecs, Slug, 1), d.Ecs.Requests[3].Body()["taskDefinition"].Text());
+        Assert.True(JsonNode.DeepEquals(DescribeBody(Arn(d.Ecs, Slug, 1)), d.Ecs.Requests[3].Body()));
+        Assert.Equal(Arn(d.Ecs, Slug, 1), d.Ecs.Requests[4].Body()["taskDefinition"].Text());
         Assert.Equal(2, d.Ecs.TaskDefinitions.Count);
         d.Ecs.AssertEveryRequestValid();
     }
@@ -129,8 +144,8 @@ public sealed class DeploymentCallTableTests
 
         await d.DeployAsync(Run(flowVersion: 1));
 
-        Assert.Equal(["DescribeTaskDefinition", "GetResources", "RunTask"], d.Ecs.Operations());
-        Assert.Equal(Arn(d.Ecs, Slug, 1), d.Ecs.Requests[2].Body()["taskDefinition"].Text());
+        Assert.Equal(["ListTaskDefinitionFamilies", "DescribeTaskDefinition", "GetResources", "RunTask"], d.Ecs.Operations());
+        Assert.Equal(Arn(d.Ecs, Slug, 1), d.Ecs.Requests[3].Body()["taskDefinition"].Text());
         d.Ecs.AssertEveryRequestValid();
     }
 
@@ -142,22 +157,22 @@ public sealed class DeploymentCallTableTests
 
         await d.DeployAsync(Run(flowVersion: 1));
 
-        Assert.Equal(["DescribeTaskDefinition", "GetResources", "RegisterTaskDefinition", "RunTask"], d.Ecs.Operations());
-        Assert.Equal((200, "tagging"), (d.Ecs.Requests[1].StatusCode, d.Ecs.Requests[1].Service));
-        Assert.Equal(Slug, d.Ecs.Requests[2].Body()["family"].Text());
-        Assert.Equal(Arn(d.Ecs, Slug, 2), d.Ecs.Requests[3].Body()["taskDefinition"].Text());
+        Assert.Equal(["ListTaskDefinitionFamilies", "DescribeTaskDefinition", "GetResources", "RegisterTaskDefinition", "RunTask"], d.Ecs.Operations());
+        Assert.Equal((200, "tagging"), (d.Ecs.Requests[2].StatusCode, d.Ecs.Requests[2].Service));
+        Assert.Equal(Slug, d.Ecs.Requests[3].Body()["family"].Text());
+        Assert.Equal(Arn(d.Ecs, Slug, 2), d.Ecs.Requests[4].Body()["taskDefinition"].Text());
         d.Ecs.AssertEveryRequestValid();
     }
 
     [Fact]
-    public async Task Deploy_RevisionsDescribeNotFound_RegistersTheSlug()
+    public async Task Deploy_RevisionsFamilyNotListed_RegistersTheSlugWithoutDescribe()
     {
         await using var d = await StartAsync(o => o.EnableTaskRevisions = true);
 
         await d.DeployAsync(Run(flowVersion: 1));
 
-        Assert.Equal(["DescribeTaskDefinition", "RegisterTaskDefinition", "RunTask"], d.Ecs.Operations());
-        Assert.True(JsonNode.DeepEquals(DescribeBody(Slug), d.Ecs.Requests[0].Body()));
+        Assert.Equal(["ListTaskDefinitionFamilies", "RegisterTaskDefinition", "RunTask"], d.Ecs.Operations());
+        Assert.True(JsonNode.DeepEquals(ListBody(null), d.Ecs.Requests[0].Body()));
         Assert.Equal(Slug, d.Ecs.Requests[1].Body()["family"].Text());
         Assert.Equal(Arn(d.Ecs, Slug, 1), d.Ecs.Requests[2].Body()["taskDefinition"].Text());
         d.Ecs.AssertEveryRequestValid();

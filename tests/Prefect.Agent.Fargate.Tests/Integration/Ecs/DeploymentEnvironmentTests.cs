@@ -140,7 +140,7 @@ public sealed class DeploymentEnvironmentTests
         Assert.Equal("ClientException", ex.ErrorCode);
         Assert.Contains("executionRoleArn", ex.Message, StringComparison.Ordinal);
         Assert.DoesNotContain(ApiKey, ex.Message, StringComparison.Ordinal);
-        Assert.Equal(["DescribeTaskDefinition", "RegisterTaskDefinition"], d.Ecs.Operations());
+        Assert.Equal(["ListTaskDefinitionFamilies", "RegisterTaskDefinition"], d.Ecs.Operations());
         Assert.Empty(d.Ecs.TaskDefinitions);
         Assert.Empty(d.Ecs.Tasks);
         d.Ecs.AssertEveryRequestValid();

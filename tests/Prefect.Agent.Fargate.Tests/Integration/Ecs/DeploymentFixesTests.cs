@@ -33,7 +33,7 @@ public sealed class DeploymentFixesTests
 
         await after.DeployAsync(Run());
 
-        Assert.Equal(["DescribeTaskDefinition", "RegisterTaskDefinition", "RunTask"], ecs.Operations());
+        Assert.Equal(["ListTaskDefinitionFamilies", "DescribeTaskDefinition", "RegisterTaskDefinition", "RunTask"], ecs.Operations());
         Assert.Equal("512", ecs.Calls("RegisterTaskDefinition").Single().Body()["cpu"].Text());
         Assert.Equal(Arn(ecs, 2), ecs.Calls("RunTask").Single().Body()["taskDefinition"].Text());
         Assert.Equal(["256", "512"], ecs.TaskDefinitions.Select(t => t.Definition["cpu"].Text()));
@@ -56,7 +56,7 @@ public sealed class DeploymentFixesTests
 
         // What ECS adds on describe (revision, status, container cpu 0, portMappings [], volumes [], ...) is not drift.
         Assert.Equal(0, ecs.TaskDefinitions.Single().Definition["containerDefinitions"]![0]!["cpu"]!.GetValue<int>());
-        Assert.Equal(["DescribeTaskDefinition", "RunTask"], ecs.Operations());
+        Assert.Equal(["ListTaskDefinitionFamilies", "DescribeTaskDefinition", "RunTask"], ecs.Operations());
         Assert.Equal(Arn(ecs, 1), ecs.Calls("RunTask").Single().Body()["taskDefinition"].Text());
         ecs.AssertEveryRequestValid();
     }
@@ -77,7 +77,7 @@ public sealed class DeploymentFixesTests
         await after.DeployAsync(Run());
 
         Assert.Equal(("256", "512"), (ecs.TaskDefinitions.Single().Definition["cpu"].Text(), ecs.TaskDefinitions.Single().Definition["memory"].Text()));
-        Assert.Equal(["DescribeTaskDefinition", "RunTask"], ecs.Operations());
+        Assert.Equal(["ListTaskDefinitionFamilies", "DescribeTaskDefinition", "RunTask"], ecs.Operations());
         ecs.AssertEveryRequestValid();
     }
 
@@ -95,7 +95,7 @@ public sealed class DeploymentFixesTests
 
         await after.DeployAsync(Run());
 
-        Assert.Equal(["DescribeTaskDefinition", "RunTask"], ecs.Operations());
+        Assert.Equal(["ListTaskDefinitionFamilies", "DescribeTaskDefinition", "RunTask"], ecs.Operations());
         Assert.Equal(Arn(ecs, 1), ecs.Calls("RunTask").Single().Body()["taskDefinition"].Text());
         Assert.Single(ecs.TaskDefinitions);
         ecs.AssertEveryRequestValid();
@@ -110,7 +110,7 @@ public sealed class DeploymentFixesTests
         await d.DeployAsync(Run(flowVersion: 4, image: "etl:v4"));
 
         // The original's "tag id == id8" row ran the family's latest revision: version 3's image for a version 4 run.
-        Assert.Equal(["DescribeTaskDefinition", "RegisterTaskDefinition", "RunTask"], d.Ecs.Operations());
+        Assert.Equal(["ListTaskDefinitionFamilies", "DescribeTaskDefinition", "RegisterTaskDefinition", "RunTask"], d.Ecs.Operations());
         var revision = d.Ecs.TaskDefinitions[^1];
         Assert.Equal(("etl:v4", "4"), (revision.Definition["containerDefinitions"]![0]!["image"].Text(), revision.Tags["PrefectFlowVersion"]));
         Assert.Equal(revision.Arn, d.Ecs.Calls("RunTask").Single().Body()["taskDefinition"].Text());
@@ -122,6 +122,9 @@ public sealed class DeploymentFixesTests
     {
         var time = new FakeTimeProvider();
         await using var d = await StartAsync(o => (o.TimeProvider, o.BotocoreConfig) = (time, Retrying(3)));
+
+        // Listed, so described (a family the listing does not name is registered without a describe).
+        d.Ecs.RegisterTaskDefinition(d.Planner.Plan(Run(), 1, null).TaskDefinition.RegisterRequest);
         d.Ecs.InjectFault("DescribeTaskDefinition", FakeEcsFault.Throttling(), times: 3);
 
         var ex = await Assert.ThrowsAsync<AwsServiceException>(() => PumpAsync(d.DeployAsync(Run()), time));
@@ -129,13 +132,37 @@ public sealed class DeploymentFixesTests
         Assert.Equal("ThrottlingException", ex.ErrorCode);
         Assert.Contains("ThrottlingException", ex.Message, StringComparison.Ordinal);
         Assert.Contains("DescribeTaskDefinition", ex.Message, StringComparison.Ordinal);
-        Assert.Equal(["DescribeTaskDefinition", "DescribeTaskDefinition", "DescribeTaskDefinition"], d.Ecs.Operations());
-        Assert.Empty(d.Ecs.TaskDefinitions);
+        Assert.Equal(["ListTaskDefinitionFamilies", "DescribeTaskDefinition", "DescribeTaskDefinition", "DescribeTaskDefinition"], d.Ecs.Operations());
+        Assert.Single(d.Ecs.TaskDefinitions);
         d.Ecs.AssertEveryRequestValid();
 
-        // The failure is not cached: once ECS answers again, the next run registers and starts.
+        // The failure is not cached: once ECS answers again, the next run describes and starts.
         await PumpAsync(d.DeployAsync(Run(runId: "run-2")), time);
-        Assert.Equal(["DescribeTaskDefinition", "RegisterTaskDefinition", "RunTask"], d.Ecs.Operations().Skip(3));
+        Assert.Equal(["DescribeTaskDefinition", "RunTask"], d.Ecs.Operations().Skip(4));
+    }
+
+    [Theory]
+    [InlineData("AccessDeniedException")]
+    [InlineData("ThrottlingException")]
+    public async Task Deploy_FamilyListingFailsBeyondMaxAttempts_DescribesAndTheRunProceeds(string code)
+    {
+        var time = new FakeTimeProvider();
+        await using var d = await StartAsync(o => (o.TimeProvider, o.BotocoreConfig) = (time, Retrying(3)));
+        d.Ecs.InjectFault(
+            "ListTaskDefinitionFamilies",
+            code == "ThrottlingException" ? FakeEcsFault.Throttling() : FakeEcsFault.AccessDenied(),
+            times: 3);
+
+        var result = await PumpAsync(d.DeployAsync(Run()), time);
+
+        // Throttling is retried (3 attempts) and then given up on; access denied is not retried.
+        var listings = code == "ThrottlingException" ? 3 : 1;
+        Assert.Equal(
+            [.. Enumerable.Repeat("ListTaskDefinitionFamilies", listings), "DescribeTaskDefinition", "RegisterTaskDefinition", "RunTask"],
+            d.Ecs.Operations());
+        Assert.All(d.Ecs.Calls("ListTaskDefinitionFamilies"), c => Assert.Equal(code, c.ErrorCode));
+        Assert.Equal(d.Ecs.Tasks.Single().TaskArn, result.TaskArn);
+        d.Ecs.AssertEveryRequestValid();
     }
 
     [Fact]
@@ -150,7 +177,7 @@ public sealed class DeploymentFixesTests
 
         // The tagging API throttles with its own code, ThrottledException.
         Assert.Equal(["ThrottledException", null], d.Ecs.Calls("GetResources").Select(c => c.ErrorCode));
-        Assert.Equal(["DescribeTaskDefinition", "GetResources", "GetResources", "RegisterTaskDefinition", "RunTask"], d.Ecs.Operations());
+        Assert.Equal(["ListTaskDefinitionFamilies", "DescribeTaskDefinition", "GetResources", "GetResources", "RegisterTaskDefinition", "RunTask"], d.Ecs.Operations());
         d.Ecs.AssertEveryRequestValid();
     }
 
@@ -158,14 +185,15 @@ public sealed class DeploymentFixesTests
     public async Task Deploy_DescribeAccessDenied_FailsTheRunWithoutRetryOrRegistration()
     {
         await using var d = await StartAsync(o => o.EnableTaskRevisions = true);
+        d.Ecs.RegisterTaskDefinition(d.Planner.Plan(Run(flowId: OtherFlowId), 1, null).TaskDefinition.RegisterRequest);
         d.Ecs.InjectFault("DescribeTaskDefinition", FakeEcsFault.AccessDenied());
 
         var ex = await Assert.ThrowsAsync<AwsServiceException>(() => d.DeployAsync(Run()));
 
         Assert.Equal("AccessDeniedException", ex.ErrorCode);
         Assert.Contains("AccessDeniedException", ex.Message, StringComparison.Ordinal);
-        Assert.Equal(["DescribeTaskDefinition"], d.Ecs.Operations());
-        Assert.Empty(d.Ecs.TaskDefinitions);
+        Assert.Equal(["ListTaskDefinitionFamilies", "DescribeTaskDefinition"], d.Ecs.Operations());
+        Assert.Single(d.Ecs.TaskDefinitions);
         d.Ecs.AssertEveryRequestValid();
     }
 

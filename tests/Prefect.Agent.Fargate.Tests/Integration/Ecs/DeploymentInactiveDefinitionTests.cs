@@ -64,9 +64,9 @@ public sealed class DeploymentInactiveDefinitionTests
         await d.DeployAsync(Run(flowVersion: 1));
 
         // The tagging API still lists the deregistered revision (like AWS); the original would have run it and failed.
-        Assert.Equal(["DescribeTaskDefinition", "GetResources", "DescribeTaskDefinition", "RegisterTaskDefinition", "RunTask"], d.Ecs.Operations());
-        Assert.Equal(d.Ecs.TaskDefinitions[0].Arn, d.Ecs.Requests[2].Body()["taskDefinition"].Text());
-        Assert.Equal(d.Ecs.TaskDefinitions[2].Arn, d.Ecs.Requests[4].Body()["taskDefinition"].Text());
+        Assert.Equal(["ListTaskDefinitionFamilies", "DescribeTaskDefinition", "GetResources", "DescribeTaskDefinition", "RegisterTaskDefinition", "RunTask"], d.Ecs.Operations());
+        Assert.Equal(d.Ecs.TaskDefinitions[0].Arn, d.Ecs.Requests[3].Body()["taskDefinition"].Text());
+        Assert.Equal(d.Ecs.TaskDefinitions[2].Arn, d.Ecs.Requests[5].Body()["taskDefinition"].Text());
         d.Ecs.AssertEveryRequestValid();
     }
 

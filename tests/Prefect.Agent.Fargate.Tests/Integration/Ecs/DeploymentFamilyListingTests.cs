@@ -1,0 +1,97 @@
+using System.Text.Json.Nodes;
+using Prefect.Agent.Fargate.Ecs;
+using Prefect.Agent.Fargate.Testing.Ecs;
+using Prefect.Agent.Fargate.Tests.EcsClient;
+using static Prefect.Agent.Fargate.Tests.Integration.Ecs.EcsDeployment;
+
+namespace Prefect.Agent.Fargate.Tests.Integration.Ecs;
+
+/// <summary>
+/// The family listing over real HTTP: the ECS calls per run of a burst of new flows (the benchmark's workload (a) in
+/// small), and the fake's <c>ListTaskDefinitionFamilies</c> against ECS's rules.
+/// </summary>
+public sealed class DeploymentFamilyListingTests
+{
+    [Fact]
+    public async Task Deploy_BurstOfRunsOfNewFlows_ListsOnceRegistersEachFlowOnceAndNeverDescribes()
+    {
+        await using var d = await StartAsync(fakeOptions: new FakeEcsOptions { EnforceQuotas = true });
+        var flows = Enumerable.Range(0, 10).Select(i => $"{i:x8}-1f8e-4d2b-9c3a-0123456789ab").ToList();
+
+        var results = await Task.WhenAll(Enumerable.Range(0, 50).Select(i =>
+            d.DeployAsync(Run(flowId: flows[i % flows.Count], runId: $"6f1c2d3e-4b5a-4c6d-8e9f-{i:x12}"))));
+
+        var counts = d.Ecs.CallCounts;
+        Assert.Equal(
+            [("ListTaskDefinitionFamilies", 1), ("RegisterTaskDefinition", 10), ("RunTask", 50)],
+            counts.OrderBy(c => c.Key, StringComparer.Ordinal).Select(c => (c.Key, c.Value)));
+        Assert.Equal(50, results.Select(r => r.TaskArn).Distinct(StringComparer.Ordinal).Count());
+        Assert.Equal(10, d.Ecs.TaskDefinitions.Select(t => t.Family).Distinct(StringComparer.Ordinal).Count());
+        Assert.Equal(0, d.Ecs.ThrottledCount);
+        d.Ecs.AssertEveryRequestValid();
+    }
+
+    [Fact]
+    public async Task Deploy_SecondAgentAfterTheFirstRegistered_DescribesAndReusesInsteadOfRegistering()
+    {
+        await using var ecs = await FakeEcs.StartAsync();
+        await using (var first = await StartAsync(shared: ecs))
+        {
+            await first.DeployAsync(Run(runId: "run-first"));
+        }
+
+        ecs.ClearRequests();
+        await using var second = await StartAsync(shared: ecs);
+
+        await second.DeployAsync(Run());
+
+        Assert.Equal(["ListTaskDefinitionFamilies", "DescribeTaskDefinition", "RunTask"], ecs.Operations());
+        Assert.Equal("prefect-task-", ecs.Requests[0].Body()["familyPrefix"].Text());
+        Assert.Single(ecs.TaskDefinitions);
+    }
+
+    [Fact]
+    public async Task ListTaskDefinitionFamilies_Fake_FiltersByPrefixAndStatusSortsAndPaginatesLikeEcs()
+    {
+        await using var ecs = await FakeEcs.StartAsync();
+        using var client = EcsTestClients.Create(ecs);
+        foreach (var family in new[] { "prefect-task-c", "other", "prefect-task-a", "prefect-task-b", "prefect-task-d" })
+        {
+            ecs.RegisterTaskDefinition(EcsTestClients.TaskDefinition(family));
+        }
+
+        ecs.DeregisterTaskDefinition(ecs.TaskDefinitions.Single(t => t.Family == "prefect-task-d").Arn);
+
+        var first = await client.ListTaskDefinitionFamiliesAsync(
+            new JsonObject { ["familyPrefix"] = "prefect-task-", ["status"] = "ACTIVE", ["maxResults"] = 2 }, CancellationToken.None);
+        var second = await client.ListTaskDefinitionFamiliesAsync(
+            new JsonObject { ["familyPrefix"] = "prefect-task-", ["status"] = "ACTIVE", ["maxResults"] = 2, ["nextToken"] = first["nextToken"]!.DeepClone() },
+            CancellationToken.None);
+        var inactive = await client.ListTaskDefinitionFamiliesAsync(new JsonObject { ["status"] = "INACTIVE" }, CancellationToken.None);
+        var all = await client.ListTaskDefinitionFamiliesAsync(new JsonObject(), CancellationToken.None);
+
+        Assert.Equal(["prefect-task-a", "prefect-task-b"], Names(first));
+        Assert.Equal(["prefect-task-c"], Names(second));
+        Assert.Null(second["nextToken"]);
+        Assert.Equal(["prefect-task-d"], Names(inactive));
+        Assert.Equal(["other", "prefect-task-a", "prefect-task-b", "prefect-task-c", "prefect-task-d"], Names(all));
+    }
+
+    [Theory]
+    [InlineData("""{"status":"DELETED"}""")]
+    [InlineData("""{"maxResults":"100"}""")]
+    [InlineData("""{"maxResults":101}""")]
+    public async Task ListTaskDefinitionFamilies_Fake_RefusesWhatEcsRefuses(string body)
+    {
+        await using var ecs = await FakeEcs.StartAsync();
+        using var client = EcsTestClients.Create(ecs);
+
+        var ex = await Assert.ThrowsAsync<AwsServiceException>(
+            () => client.ListTaskDefinitionFamiliesAsync(JsonNode.Parse(body)!.AsObject(), CancellationToken.None));
+
+        Assert.Contains(ex.ErrorCode, new[] { "InvalidParameterException", "SerializationException" });
+    }
+
+    private static IReadOnlyList<string> Names(JsonObject response) =>
+        response["families"]!.AsArray().Select(f => f!.GetValue<string>()).ToList();
+}
