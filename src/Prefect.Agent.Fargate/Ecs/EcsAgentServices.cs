@@ -52,7 +52,7 @@ internal sealed class EcsAgentServices : IDisposable
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(client);
         var loggerFactory = options.LoggerFactory;
-        var registry = new EcsTaskDefinitionRegistry(client, options.ReuseExistingTaskDefinitions, loggerFactory.CreateLogger<EcsTaskDefinitionRegistry>());
+        var registry = new EcsTaskDefinitionRegistry(client, options.ReuseExistingTaskDefinitions, loggerFactory.CreateLogger<EcsTaskDefinitionRegistry>(), options.TimeProvider);
         var launcher = new EcsTaskLauncher(client, registry, loggerFactory.CreateLogger<EcsTaskLauncher>());
         return new EcsAgentServices(client, ownsClient, registry, launcher);
     }
