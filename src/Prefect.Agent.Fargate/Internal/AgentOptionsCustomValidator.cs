@@ -12,6 +12,9 @@ internal sealed class AgentOptionsCustomValidator : IValidateOptions<AgentOption
 {
     private static readonly string[] LaunchTypes = ["FARGATE", "EC2", "EXTERNAL"];
 
+    // A transit-time margin beyond seconds is a unit mistake (a bare "100" binds as 100 days), not a margin.
+    private static readonly TimeSpan MaxHeadroom = TimeSpan.FromSeconds(10);
+
     public ValidateOptionsResult Validate(string? name, AgentOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
@@ -121,6 +124,11 @@ internal sealed class AgentOptionsCustomValidator : IValidateOptions<AgentOption
         if (!limits.Enabled)
         {
             return;
+        }
+
+        if (limits.Headroom < TimeSpan.Zero || limits.Headroom > MaxHeadroom)
+        {
+            builder.AddError(Message("EcsRateLimits.Headroom", limits.Headroom, "must be between zero and 10 seconds", "Use e.g. 00:00:00.1 (100 ms, the default), or 00:00:00 to turn it off."));
         }
 
         Bucket("ClusterModify", limits.ClusterModify);

@@ -69,6 +69,7 @@ internal static class AgentOptionsSnapshot
     private static EcsRateLimitOptions Copy(EcsRateLimitOptions source) => new()
     {
         Enabled = source.Enabled,
+        Headroom = source.Headroom,
         ClusterModify = Copy(source.ClusterModify),
         TaskDefinitionModify = Copy(source.TaskDefinitionModify),
         DescribeAndList = Copy(source.DescribeAndList),

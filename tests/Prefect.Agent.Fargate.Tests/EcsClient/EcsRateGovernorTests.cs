@@ -130,7 +130,7 @@ public sealed class EcsRateGovernorTests
     public async Task AcquireAsync_FargateRunTask_TakesOneClusterTokenAndCountLaunchTokens()
     {
         var time = new FakeTimeProvider();
-        using var governor = new EcsRateGovernor(new EcsRateLimitOptions(), time);
+        using var governor = new EcsRateGovernor(new EcsRateLimitOptions { Headroom = TimeSpan.Zero }, time);
 
         await governor.AcquireAsync("RunTask", new JsonObject { ["launchType"] = "FARGATE", ["count"] = 4 }, CancellationToken.None);
         await governor.AcquireAsync("DescribeTaskDefinition", [], CancellationToken.None);

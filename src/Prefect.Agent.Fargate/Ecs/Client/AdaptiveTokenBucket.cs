@@ -11,6 +11,14 @@ namespace Prefect.Agent.Fargate.Ecs.Client;
 /// <c>Stopwatch</c> time even with <c>AutoReplenishment = false</c> (<c>TryReplenish</c> adds the fill rate times the
 /// real elapsed time, verified with version 10.0.0), so it cannot follow a <c>FakeTimeProvider</c>, and it has no
 /// adaptive rate. Tokens are computed lazily from the clock; waiters sleep on the <see cref="TimeProvider"/>.
+/// <para>
+/// The bucket holds <see cref="HeadroomTokens"/> fewer tokens than ECS's (<see cref="Capacity"/> = burst - headroom)
+/// and refills at the same rate. ECS's bucket starts refilling when the first request of a burst arrives, a transit
+/// time after the client took its token; a later request with a shorter transit (a warm pooled connection, less
+/// queueing at either end) would reach ECS before ECS's token is due. Holding back <c>k</c> tokens keeps the client
+/// <c>k / rate</c> behind ECS in every window, so arrivals conform to ECS's bucket as long as transit times differ by
+/// less than that; it costs <c>k / rate</c> once per drained burst, not a share of the throughput.
+/// </para>
 /// </remarks>
 internal sealed class AdaptiveTokenBucket : IDisposable
 {
@@ -35,7 +43,12 @@ internal sealed class AdaptiveTokenBucket : IDisposable
     private DateTimeOffset? lastSlowDown;
     private DateTimeOffset? lastThrottle;
 
-    public AdaptiveTokenBucket(string name, TokenBucketOptions options, TimeProvider timeProvider)
+    /// <summary>Initializes a new instance of the <see cref="AdaptiveTokenBucket"/> class.</summary>
+    /// <param name="name">The bucket's option name, for messages.</param>
+    /// <param name="options">ECS's burst and rate for this bucket.</param>
+    /// <param name="timeProvider">The clock.</param>
+    /// <param name="headroom">The transit-time margin kept behind ECS's bucket (see <see cref="HeadroomTokensFor"/>).</param>
+    public AdaptiveTokenBucket(string name, TokenBucketOptions options, TimeProvider timeProvider, TimeSpan headroom = default)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(timeProvider);
@@ -46,18 +59,32 @@ internal sealed class AdaptiveTokenBucket : IDisposable
                 $"EcsRateLimits.{name}: Burst ({options.Burst}) must be at least 1 and RatePerSecond ({options.RatePerSecond}) a positive number.");
         }
 
+        if (headroom < TimeSpan.Zero)
+        {
+            throw new ArgumentOutOfRangeException(nameof(headroom), headroom, "EcsRateLimits.Headroom must be zero or positive.");
+        }
+
         Name = name;
         Burst = options.Burst;
         configuredRate = options.RatePerSecond;
         effectiveRate = configuredRate;
-        tokens = Burst;
+        HeadroomTokens = HeadroomTokensFor(headroom, configuredRate);
+        Capacity = Math.Max(1, Burst - HeadroomTokens);
+        tokens = Capacity;
         this.timeProvider = timeProvider;
         lastRefill = timeProvider.GetUtcNow();
     }
 
     public string Name { get; }
 
+    /// <summary>Gets ECS's burst for this bucket.</summary>
     public int Burst { get; }
+
+    /// <summary>Gets the tokens held back from ECS's burst as a margin against transit-time differences.</summary>
+    public int HeadroomTokens { get; }
+
+    /// <summary>Gets the tokens the client's bucket holds at most: <see cref="Burst"/> - <see cref="HeadroomTokens"/>, at least 1.</summary>
+    public int Capacity { get; }
 
     public double ConfiguredRatePerSecond => configuredRate;
 
@@ -87,7 +114,26 @@ internal sealed class AdaptiveTokenBucket : IDisposable
         }
     }
 
-    /// <summary>Waits for <paramref name="count"/> tokens (clamped to the burst).</summary>
+    /// <summary>
+    /// Converts a time margin into tokens of a bucket: none for a zero margin, else <c>ceil(margin x rate)</c> and at
+    /// least one (e.g. 100 ms: 4 tokens at 40/s, 2 at 20/s, 1 at 1/s).
+    /// </summary>
+    /// <param name="headroom">The margin.</param>
+    /// <param name="ratePerSecond">The bucket's configured rate.</param>
+    /// <returns>The tokens to hold back.</returns>
+    public static int HeadroomTokensFor(TimeSpan headroom, double ratePerSecond)
+    {
+        if (headroom <= TimeSpan.Zero)
+        {
+            return 0;
+        }
+
+        // Less a hair, so that 0.1 s x 40/s is 4 tokens, not 5 through a floating-point excess.
+        var tokens = Math.Ceiling((headroom.TotalSeconds * ratePerSecond) - 1e-6);
+        return tokens >= int.MaxValue ? int.MaxValue : Math.Max(1, (int)tokens);
+    }
+
+    /// <summary>Waits for <paramref name="count"/> tokens (clamped to the capacity).</summary>
     /// <param name="count">The tokens to take.</param>
     /// <param name="cancellationToken">Cancels the wait.</param>
     /// <returns>A task completing when the tokens are taken.</returns>
@@ -138,7 +184,7 @@ internal sealed class AdaptiveTokenBucket : IDisposable
     /// <summary>Takes the tokens, or tells how long until they may be there.</summary>
     private TimeSpan TryTake(int count)
     {
-        var needed = Math.Clamp(count, 1, Burst);
+        var needed = Math.Clamp(count, 1, Capacity);
         lock (gate)
         {
             Refill();
@@ -163,7 +209,7 @@ internal sealed class AdaptiveTokenBucket : IDisposable
         }
 
         // Tokens at the rate in force since the last refill (the recovery below applies from now on: conservative).
-        tokens = Math.Min(Burst, tokens + (elapsed * effectiveRate));
+        tokens = Math.Min(Capacity, tokens + (elapsed * effectiveRate));
         if (effectiveRate < configuredRate && lastThrottle is { } throttled)
         {
             var recoveryStart = throttled + SlowDownInterval > lastRefill ? throttled + SlowDownInterval : lastRefill;

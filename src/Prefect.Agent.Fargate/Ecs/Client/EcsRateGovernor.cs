@@ -27,14 +27,15 @@ internal sealed class EcsRateGovernor : IDisposable
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(timeProvider);
+        var headroom = options.Headroom;
         buckets =
         [
-            new AdaptiveTokenBucket(nameof(EcsRateLimitOptions.ClusterModify), options.ClusterModify, timeProvider),
-            new AdaptiveTokenBucket(nameof(EcsRateLimitOptions.TaskDefinitionModify), options.TaskDefinitionModify, timeProvider),
-            new AdaptiveTokenBucket(nameof(EcsRateLimitOptions.DescribeAndList), options.DescribeAndList, timeProvider),
-            new AdaptiveTokenBucket("Tagging", TaggingDefaults, timeProvider),
+            new AdaptiveTokenBucket(nameof(EcsRateLimitOptions.ClusterModify), options.ClusterModify, timeProvider, headroom),
+            new AdaptiveTokenBucket(nameof(EcsRateLimitOptions.TaskDefinitionModify), options.TaskDefinitionModify, timeProvider, headroom),
+            new AdaptiveTokenBucket(nameof(EcsRateLimitOptions.DescribeAndList), options.DescribeAndList, timeProvider, headroom),
+            new AdaptiveTokenBucket("Tagging", TaggingDefaults, timeProvider, headroom),
         ];
-        FargateLaunch = new AdaptiveTokenBucket(nameof(EcsRateLimitOptions.FargateLaunch), options.FargateLaunch, timeProvider);
+        FargateLaunch = new AdaptiveTokenBucket(nameof(EcsRateLimitOptions.FargateLaunch), options.FargateLaunch, timeProvider, headroom);
     }
 
     /// <summary>Gets the Fargate task-launch bucket (tokens are tasks).</summary>
