@@ -26,7 +26,10 @@ public sealed class BotocoreConfig
     /// <value>The default value is 60 seconds (botocore's default).</value>
     public TimeSpan ReadTimeout { get; set; } = TimeSpan.FromSeconds(60);
 
-    /// <summary>Gets or sets the maximum number of connections per AWS endpoint.</summary>
+    /// <summary>
+    /// Gets or sets the maximum number of connections per AWS endpoint. Like botocore's pool, it never holds a call
+    /// back: the agent opens at least <see cref="AgentOptions.MaxConcurrentDeployments"/> connections.
+    /// </summary>
     /// <value>The default value is 10 (botocore's default).</value>
     public int MaxPoolConnections { get; set; } = 10;
 

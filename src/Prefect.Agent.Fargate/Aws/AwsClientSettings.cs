@@ -9,13 +9,14 @@ namespace Prefect.Agent.Fargate.Aws;
 /// </summary>
 internal sealed class AwsClientSettings
 {
-    private AwsClientSettings(AWSCredentials credentials, RegionEndpoint region, Uri ecsEndpoint, Uri taggingEndpoint, BotocoreConfig botocore)
+    private AwsClientSettings(AWSCredentials credentials, RegionEndpoint region, Uri ecsEndpoint, Uri taggingEndpoint, BotocoreConfig botocore, int maxConnectionsPerServer)
     {
         Credentials = credentials;
         Region = region;
         EcsEndpoint = ecsEndpoint;
         TaggingEndpoint = taggingEndpoint;
         Botocore = botocore;
+        MaxConnectionsPerServer = maxConnectionsPerServer;
     }
 
     public AWSCredentials Credentials { get; }
@@ -27,6 +28,21 @@ internal sealed class AwsClientSettings
     public Uri TaggingEndpoint { get; }
 
     public BotocoreConfig Botocore { get; }
+
+    /// <summary>
+    /// Gets the most connections to one endpoint: botocore's <c>max_pool_connections</c>, but never fewer than the
+    /// deployments that may call at once. botocore's pool bounds the connections it keeps, not the calls in flight
+    /// (urllib3 opens more and discards them), whereas <see cref="SocketsHttpHandler.MaxConnectionsPerServer"/> queues
+    /// the calls beyond it: ten connections at 20 ms a call would cap RunTask at 500 per second.
+    /// </summary>
+    public int MaxConnectionsPerServer { get; }
+
+    /// <summary>Gets the connection cap for the given pool size and concurrency (see <see cref="MaxConnectionsPerServer"/>).</summary>
+    /// <param name="botocore">The botocore settings.</param>
+    /// <param name="maxConcurrentDeployments">The agent's concurrency.</param>
+    /// <returns>The cap.</returns>
+    public static int ConnectionsFor(BotocoreConfig botocore, int maxConcurrentDeployments) =>
+        Math.Max(1, Math.Max(botocore.MaxPoolConnections, maxConcurrentDeployments));
 
     /// <summary>Resolves the settings.</summary>
     /// <param name="options">The agent's resolved options.</param>
@@ -47,7 +63,8 @@ internal sealed class AwsClientSettings
         var region = AwsRegionResolver.Resolve(options.RegionName, environment, profileRegion);
         var ecs = AwsEndpointResolver.Resolve(AwsService.Ecs, options.EcsServiceUrl, region, environment, configuredEndpoint);
         var tagging = AwsEndpointResolver.Resolve(AwsService.Tagging, options.TaggingServiceUrl, region, environment, configuredEndpoint);
-        return new AwsClientSettings(credentials, region, ecs, tagging, options.BotocoreConfig ?? new BotocoreConfig());
+        var botocore = options.BotocoreConfig ?? new BotocoreConfig();
+        return new AwsClientSettings(credentials, region, ecs, tagging, botocore, ConnectionsFor(botocore, options.MaxConcurrentDeployments));
     }
 
     /// <summary>Resolves the endpoint of another service (e.g. S3) with the same rules and region.</summary>

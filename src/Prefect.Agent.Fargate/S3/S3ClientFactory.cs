@@ -24,7 +24,7 @@ internal static class S3ClientFactory
             // AWS SDK for .NET v4 has no legacy mode: botocore's "legacy" maps to standard (same attempts, jittered back-off).
             RetryMode = botocore.RetryMode == AwsRetryMode.Adaptive ? RequestRetryMode.Adaptive : RequestRetryMode.Standard,
             Timeout = botocore.ReadTimeout,
-            MaxConnectionsPerServer = botocore.MaxPoolConnections,
+            MaxConnectionsPerServer = AwsClientSettings.ConnectionsFor(botocore, options.MaxConcurrentDeployments),
         };
 
         // AWS_DEFAULT_REGION is ignored by the SDK's own fallback (aws-client-notes 1b), hence the explicit chain.

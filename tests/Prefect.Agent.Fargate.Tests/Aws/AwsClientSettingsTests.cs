@@ -25,6 +25,22 @@ public sealed class AwsClientSettingsTests
         Assert.Equal("secret", credentials.SecretKey);
     }
 
+    [Theory]
+    [InlineData(10, 32, 32)]
+    [InlineData(10, 128, 128)]
+    [InlineData(200, 32, 200)]
+    [InlineData(1, 1, 1)]
+    public void Resolve_PoolSizeAndConcurrency_NeverQueuesADeploymentBehindThePool(int maxPoolConnections, int maxConcurrentDeployments, int expected)
+    {
+        var options = Keys();
+        options.BotocoreConfig = new BotocoreConfig { MaxPoolConnections = maxPoolConnections };
+        options.MaxConcurrentDeployments = maxConcurrentDeployments;
+
+        var settings = Resolve(options, Env());
+
+        Assert.Equal(expected, settings.MaxConnectionsPerServer);
+    }
+
     [Fact]
     public void Resolve_WithSessionToken_GivesSessionCredentials()
     {

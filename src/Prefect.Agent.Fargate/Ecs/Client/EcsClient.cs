@@ -58,7 +58,7 @@ internal sealed class EcsClient : IEcsClient, IDisposable
         primaryHandler ??= new SocketsHttpHandler
         {
             ConnectTimeout = botocore.ConnectTimeout,
-            MaxConnectionsPerServer = Math.Max(1, botocore.MaxPoolConnections),
+            MaxConnectionsPerServer = settings.MaxConnectionsPerServer,
             PooledConnectionLifetime = TimeSpan.FromMinutes(5),
             PooledConnectionIdleTimeout = TimeSpan.FromMinutes(1),
         };
