@@ -310,4 +310,41 @@ public sealed class PollLoopTests
         Assert.Equal(1, harness.Source.Queries[1].MaxRuns);
         Assert.Equal(["run-1"], harness.Source.Queries[1].Exclude);
     }
+
+    [Fact]
+    public async Task StartAsync_AllSlotsTakenAndOneFrees_WaitsForHalfTheSlotsBeforePollingAgain()
+    {
+        var harness = new AgentHarness();
+        var releases = Enumerable.Range(1, 4).ToDictionary(i => "run-" + i, _ => new TaskCompletionSource<TaskLaunchResult>(TaskCreationOptions.RunContinuationsAsynchronously));
+        harness.Launcher.OnRunTask = (r, _) => releases[r.FlowRunId].Task;
+        harness.Source.OnPoll = (n, _) => n == 1 ? new FlowRunPage { Runs = [.. releases.Keys.Select(id => FlowRuns.Create(id))] } : FlowRunPage.Empty;
+        await using var agent = harness.Create(o =>
+        {
+            o.MaxPolls = 2;
+            o.MaxConcurrentDeployments = 4;
+        });
+
+        var run = agent.StartAsync();
+        try
+        {
+            await Eventually.TrueAsync(() => harness.Launcher.Requests.Count == 4, "all four slots are taken");
+            releases["run-1"].SetResult(new TaskLaunchResult { TaskArn = "arn:1" });
+            await Eventually.TrueAsync(() => harness.Source.Logs.Count == 1, "run-1 is done");
+
+            // A backlog fills every slot: one freed slot is not worth a poll; two (half of four) are.
+            Assert.Equal(1, harness.Source.PollCount);
+            releases["run-2"].SetResult(new TaskLaunchResult { TaskArn = "arn:2" });
+            await Eventually.TrueAsync(() => harness.Source.PollCount == 2, "the second poll follows the second free slot");
+        }
+        finally
+        {
+            foreach (var release in releases.Values)
+            {
+                release.TrySetResult(new TaskLaunchResult { TaskArn = "arn:x" });
+            }
+        }
+
+        await run.WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.Equal(2, harness.Source.Queries[1].MaxRuns);
+    }
 }
