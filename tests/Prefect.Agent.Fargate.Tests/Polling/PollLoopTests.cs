@@ -173,7 +173,9 @@ public sealed class PollLoopTests
         await using var agent = harness.Create(o => o.MaxPolls = 1);
 
         var run = agent.StartAsync();
+        var lineTimer = harness.Time.WaitForTimerAsync(TimeSpan.FromSeconds(1));
         await Eventually.TrueAsync(() => logs.GetSnapshot().Any(r => r.Id.Name == "Draining"), "the agent drains");
+        await lineTimer.WaitAsync(TimeSpan.FromSeconds(10));
 
         Assert.False(run.IsCompleted, "the agent stopped before the Submitted line was written");
         Assert.Empty(harness.Source.Logs);
