@@ -137,14 +137,14 @@ internal sealed class AgentProcess : IAgentUnderTest
         using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(20), TimeProvider.System);
         while (await timer.WaitForNextTickAsync(cancellationToken).ConfigureAwait(false))
         {
-            if (ProcSample.TryRead(process.Id) is not { } sample)
+            if (ProcSample.TryReadRss(process.Id) is not { } rss)
             {
                 continue;
             }
 
             lock (gate)
             {
-                maxRss = Math.Max(maxRss, sample.RssBytes);
+                maxRss = Math.Max(maxRss, rss);
             }
         }
     }

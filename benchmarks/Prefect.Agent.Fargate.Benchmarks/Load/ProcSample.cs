@@ -44,6 +44,25 @@ internal sealed record ProcSample(long RssBytes, long PeakRssBytes, TimeSpan Cpu
         }
     }
 
+    /// <summary>Reads only the resident set (<c>VmRSS</c>), from the one-line <c>/proc/&lt;pid&gt;/statm</c>: cheap enough to sample often.</summary>
+    /// <param name="pid">The process id.</param>
+    /// <returns>The resident set in bytes, or <see langword="null"/> when the process has exited.</returns>
+    public static long? TryReadRss(int pid)
+    {
+        try
+        {
+            // size resident shared text lib data dt, in pages; "resident" is what status reports as VmRSS.
+            var statm = File.ReadAllText($"/proc/{pid}/statm");
+            var start = statm.IndexOf(' ') + 1;
+            var end = statm.IndexOf(' ', start);
+            return long.Parse(statm.AsSpan(start, end - start), CultureInfo.InvariantCulture) * Environment.SystemPageSize;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or FormatException or ArgumentOutOfRangeException)
+        {
+            return null;
+        }
+    }
+
     private static long Kilobytes(string line) =>
         long.Parse(line.AsSpan(line.IndexOf(':') + 1).Trim().TrimEnd("kB").Trim(), CultureInfo.InvariantCulture);
 }
