@@ -173,6 +173,11 @@ internal sealed class LoadDriver
         (await http.PostAsync(prefect.Url, graphql, cancellationToken).ConfigureAwait(false)).Dispose();
         using var unsigned = new StringContent("{}", System.Text.Encoding.UTF8, "application/x-amz-json-1.1");
         (await http.PostAsync(ecs.Url, unsigned, cancellationToken).ConfigureAwait(false)).Dispose();
+
+        // An ECS operation (refused: unsigned) loads and compiles the API model, which the agent's first call would pay for.
+        using var operation = new HttpRequestMessage(HttpMethod.Post, ecs.Url) { Content = new StringContent("{}", System.Text.Encoding.UTF8, "application/x-amz-json-1.1") };
+        operation.Headers.Add("X-Amz-Target", "AmazonEC2ContainerServiceV20141113.DescribeTaskDefinition");
+        (await http.SendAsync(operation, cancellationToken).ConfigureAwait(false)).Dispose();
         ecs.ClearRequests();
     }
 
