@@ -135,16 +135,18 @@ internal sealed class AgentProcess : IAgentUnderTest
     private async Task SampleAsync(CancellationToken cancellationToken)
     {
         using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(20), TimeProvider.System);
-        while (await timer.WaitForNextTickAsync(cancellationToken).ConfigureAwait(false))
+        using var statm = ProcSample.OpenStatm(process.Id);
+        var buffer = new byte[256];
+        while (statm is not null && await timer.WaitForNextTickAsync(cancellationToken).ConfigureAwait(false))
         {
-            if (ProcSample.TryRead(process.Id) is not { } sample)
+            if (ProcSample.TryReadRss(statm, buffer) is not { } rss)
             {
                 continue;
             }
 
             lock (gate)
             {
-                maxRss = Math.Max(maxRss, sample.RssBytes);
+                maxRss = Math.Max(maxRss, rss);
             }
         }
     }

@@ -2,7 +2,7 @@ using System.Diagnostics;
 
 namespace Prefect.Agent.Fargate.Benchmarks.Load;
 
-/// <summary>Maps the wall-clock times the fake ECS records onto <see cref="Stopwatch"/> timestamps (taken together once).</summary>
+/// <summary>Maps the wall-clock times the fakes record onto <see cref="Stopwatch"/> timestamps (taken together once).</summary>
 internal sealed class ClockAnchor
 {
     private readonly long timestamp = Stopwatch.GetTimestamp();

@@ -8,8 +8,7 @@ namespace Prefect.Agent.Fargate.Benchmarks.Load;
 
 /// <summary>
 /// Runs the fakes in this process and the agent as a separate process against them, and measures from the outside:
-/// the fakes' request records (ECS's carry arrival times; Prefect's are stamped by <see cref="PrefectRequestWatcher"/>)
-/// and the agent's <c>/proc</c> entries. Nothing is taken from the agent's own reporting.
+/// the fakes' request records (both carry their arrival times) and the agent's <c>/proc</c> entries. Nothing is taken from the agent's own reporting.
 /// </summary>
 internal sealed class LoadDriver
 {
@@ -42,13 +41,12 @@ internal sealed class LoadDriver
             prefect.AddScheduledFlowRun($"bench-flow-{flow:D2}", scheduled, [Label], $"registry.example/bench/flow-{flow:D2}:1");
         }
 
-        using var watcher = new PrefectRequestWatcher(prefect);
         var clock = new ClockAnchor();
         var baseline = prefect.Requests.Count;
         var driverCpuAtStart = ProcSample.TryRead(System.Environment.ProcessId)?.CpuTime ?? TimeSpan.Zero;
         var logPath = Path.Combine(outputDirectory, $"agent-{workload.Name}.log");
         await using var process = StartAgent(prefect, ecs, logPath, governor: workload.EnforceQuotas);
-        var firstPoll = watcher.WaitFor("get_runs_in_queue", TimeSpan.FromSeconds(30), () => process.HasExited)
+        var firstPoll = await WaitForFirstPollAsync(prefect, clock, process, cancellationToken).ConfigureAwait(false)
             ?? throw new InvalidOperationException($"The agent did not poll within 30 s (or exited); its output:\n{ReadLog(logPath)}");
         var atFirstPoll = process.Read();
 
@@ -66,7 +64,7 @@ internal sealed class LoadDriver
 
         var requests = ecs.Requests;
         var prefectRequests = prefect.Requests.Skip(baseline).ToList();
-        var stamps = watcher.Stamps.Skip(baseline).ToList();
+        var stamps = prefectRequests.Select(r => clock.ToTimestamp(r.ReceivedAt)).ToList();
         WriteTimeline(Path.Combine(outputDirectory, $"timeline-{workload.Name}.csv"), firstPoll, clock, requests, prefectRequests, stamps);
         var runTasks = requests.Where(r => r.Operation == "RunTask" && r.StatusCode == 200).ToList();
         var lastRunTask = runTasks.Count == 0 ? firstPoll : clock.ToTimestamp(runTasks.Max(r => r.ReceivedAt));
@@ -99,10 +97,10 @@ internal sealed class LoadDriver
         await using var prefect = await FakePrefectApi.StartAsync(new FakePrefectApiOptions { Mode = FakePrefectBackendMode.Server }, cancellationToken).ConfigureAwait(false);
         await using var ecs = await FakeEcs.StartAsync(new FakeEcsOptions(), cancellationToken).ConfigureAwait(false);
         await WarmUpFakesAsync(prefect, ecs, cancellationToken).ConfigureAwait(false);
-        using var watcher = new PrefectRequestWatcher(prefect);
+        var clock = new ClockAnchor();
         var logPath = Path.Combine(outputDirectory, "agent-idle.log");
         await using var process = StartAgent(prefect, ecs, logPath, governor: true);
-        var firstPoll = watcher.WaitFor("get_runs_in_queue", TimeSpan.FromSeconds(30), () => process.HasExited)
+        var firstPoll = await WaitForFirstPollAsync(prefect, clock, process, cancellationToken).ConfigureAwait(false)
             ?? throw new InvalidOperationException($"The agent did not poll within 30 s (or exited); its output:\n{ReadLog(logPath)}");
         var atFirstPoll = process.Read();
         await Task.Delay(window, TimeProvider.System, cancellationToken).ConfigureAwait(false);
@@ -146,7 +144,26 @@ internal sealed class LoadDriver
         return File.Exists(path) ? string.Join('\n', File.ReadLines(path).TakeLast(30)) : "(no output)";
     }
 
-    private static int SuccessfulRunTasks(FakeEcs ecs) => ecs.Tasks.Count;
+    // From the request records (a shallow copy), not FakeEcs.Tasks: that snapshot deep-copies every task under the
+    // fake's lock, and taken every 10 ms it cost more CPU than the agent under test and held up the fake's handlers.
+    private static int SuccessfulRunTasks(FakeEcs ecs) => ecs.Requests.Count(r => r.Operation == "RunTask" && r.StatusCode == 200);
+
+    // The fake stamps each request on arrival; this only waits for the first poll (the agent starts in ~0.1 s).
+    private static async Task<long?> WaitForFirstPollAsync(FakePrefectApi prefect, ClockAnchor clock, IAgentUnderTest process, CancellationToken cancellationToken)
+    {
+        var deadline = Stopwatch.GetTimestamp() + (30 * Stopwatch.Frequency);
+        while (Stopwatch.GetTimestamp() < deadline && !process.HasExited)
+        {
+            if (prefect.Requests.FirstOrDefault(r => r.Operation == "get_runs_in_queue") is { } poll)
+            {
+                return clock.ToTimestamp(poll.ReceivedAt);
+            }
+
+            await Task.Delay(TimeSpan.FromMilliseconds(1), TimeProvider.System, cancellationToken).ConfigureAwait(false);
+        }
+
+        return null;
+    }
 
     // The first request of a fresh Kestrel and of each handler pays for JIT in THIS process; keep that out of the agent's figures.
     private static async Task WarmUpFakesAsync(FakePrefectApi prefect, FakeEcs ecs, CancellationToken cancellationToken)
@@ -156,6 +173,11 @@ internal sealed class LoadDriver
         (await http.PostAsync(prefect.Url, graphql, cancellationToken).ConfigureAwait(false)).Dispose();
         using var unsigned = new StringContent("{}", System.Text.Encoding.UTF8, "application/x-amz-json-1.1");
         (await http.PostAsync(ecs.Url, unsigned, cancellationToken).ConfigureAwait(false)).Dispose();
+
+        // An ECS operation (refused: unsigned) loads and compiles the API model, which the agent's first call would pay for.
+        using var operation = new HttpRequestMessage(HttpMethod.Post, ecs.Url) { Content = new StringContent("{}", System.Text.Encoding.UTF8, "application/x-amz-json-1.1") };
+        operation.Headers.Add("X-Amz-Target", "AmazonEC2ContainerServiceV20141113.DescribeTaskDefinition");
+        (await http.SendAsync(operation, cancellationToken).ConfigureAwait(false)).Dispose();
         ecs.ClearRequests();
     }
 

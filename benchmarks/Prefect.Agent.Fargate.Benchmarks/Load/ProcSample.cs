@@ -44,6 +44,44 @@ internal sealed record ProcSample(long RssBytes, long PeakRssBytes, TimeSpan Cpu
         }
     }
 
+    /// <summary>Opens <c>/proc/&lt;pid&gt;/statm</c> for <see cref="TryReadRss"/>, or returns <see langword="null"/> when the process has exited.</summary>
+    /// <param name="pid">The process id.</param>
+    /// <returns>The open file.</returns>
+    public static Microsoft.Win32.SafeHandles.SafeFileHandle? OpenStatm(int pid)
+    {
+        try
+        {
+            return File.OpenHandle($"/proc/{pid}/statm");
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>
+    /// Reads only the resident set (<c>VmRSS</c>) from an open <c>statm</c>: one short line re-read in place, cheap
+    /// enough to sample every few milliseconds from the process that also runs the fakes.
+    /// </summary>
+    /// <param name="statm">The file, from <see cref="OpenStatm"/>.</param>
+    /// <param name="buffer">A buffer of at least 128 bytes.</param>
+    /// <returns>The resident set in bytes, or <see langword="null"/> when the process has exited.</returns>
+    public static long? TryReadRss(Microsoft.Win32.SafeHandles.SafeFileHandle statm, byte[] buffer)
+    {
+        try
+        {
+            // "size resident shared text lib data dt", in pages; "resident" is what status reports as VmRSS.
+            var line = buffer.AsSpan(0, RandomAccess.Read(statm, buffer, 0));
+            var start = line.IndexOf((byte)' ') + 1;
+            var length = line[start..].IndexOf((byte)' ');
+            return long.Parse(line.Slice(start, length), CultureInfo.InvariantCulture) * Environment.SystemPageSize;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or FormatException or ArgumentOutOfRangeException)
+        {
+            return null;
+        }
+    }
+
     private static long Kilobytes(string line) =>
         long.Parse(line.AsSpan(line.IndexOf(':') + 1).Trim().TrimEnd("kB").Trim(), CultureInfo.InvariantCulture);
 }

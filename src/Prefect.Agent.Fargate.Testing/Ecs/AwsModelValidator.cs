@@ -18,16 +18,25 @@ internal sealed class AwsModelValidator
     private static readonly Lazy<AwsModelValidator> TaggingModel = new(() => Load("resourcegroupstaggingapi-2017-01-26"));
 
     private readonly JsonObject operations;
-    private readonly JsonObject shapes;
-    private readonly JsonObject constraintOperations;
-    private readonly JsonObject constraintShapes;
+    private readonly Dictionary<string, (AwsModelShape Input, string? Constraint)> inputs = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, AwsModelConstraint> constraintShapes;
 
     private AwsModelValidator(JsonObject model, JsonObject constraints)
     {
+        // Both models are read into compiled shapes here, once: the JSON models are not looked at per request.
         operations = model["operations"]!.AsObject();
-        shapes = model["shapes"]!.AsObject();
-        constraintOperations = constraints["operations"]!.AsObject();
-        constraintShapes = constraints["shapes"]!.AsObject();
+        var shapes = model["shapes"]!.AsObject();
+        var constraintOperations = constraints["operations"]!.AsObject();
+        var compiled = new Dictionary<JsonObject, AwsModelShape>(ReferenceEqualityComparer.Instance);
+        foreach (var (name, operation) in operations)
+        {
+            if (operation is JsonObject op)
+            {
+                inputs[name] = (AwsModelShape.Compile(op["input"] as JsonObject ?? [], shapes, compiled), constraintOperations[name]?["input"]?.GetValue<string>());
+            }
+        }
+
+        constraintShapes = AwsModelConstraint.ReadAll(constraints["shapes"]!.AsObject());
     }
 
     public static AwsModelValidator Ecs => EcsModel.Value;
@@ -43,15 +52,13 @@ internal sealed class AwsModelValidator
     public ModelValidationResult Validate(string operation, JsonNode? body)
     {
         var result = new ModelValidationResult();
-        if (operations[operation] is not JsonObject op)
+        if (!inputs.TryGetValue(operation, out var input))
         {
             result.Add($"Unknown operation: {operation}", isTypeError: false);
             return result;
         }
 
-        var input = op["input"] as JsonObject ?? [];
-        var constraintName = constraintOperations[operation]?["input"]?.GetValue<string>();
-        Walk(body ?? new JsonObject(), input, constraintName, string.Empty, result);
+        Walk(body ?? new JsonObject(), input.Input, input.Constraint, string.Empty, result);
         return result;
     }
 
@@ -82,27 +89,16 @@ internal sealed class AwsModelValidator
 
     private static string Where(string path) => path.Length == 0 ? "input" : $"\"{path}\"";
 
-    private JsonObject Resolve(JsonObject shape)
-    {
-        while (shape["shape"] is JsonValue reference)
-        {
-            shape = shapes[reference.GetValue<string>()]!.AsObject();
-        }
+    private AwsModelConstraint? Constraint(string? name) => name is null ? null : constraintShapes.GetValueOrDefault(name);
 
-        return shape;
-    }
-
-    private JsonObject? Constraint(string? name) => name is null ? null : constraintShapes[name] as JsonObject;
-
-    private void Walk(JsonNode? value, JsonObject modelShape, string? constraintName, string path, ModelValidationResult result)
+    private void Walk(JsonNode? value, AwsModelShape shape, string? constraintName, string path, ModelValidationResult result)
     {
         if (value is null)
         {
             return; // JSON null is an absent member.
         }
 
-        var shape = Resolve(modelShape);
-        var type = shape["type"]?.GetValue<string>() ?? "string";
+        var type = shape.Type;
         var constraint = Constraint(constraintName);
         switch (type)
         {
@@ -119,7 +115,7 @@ internal sealed class AwsModelValidator
                 CheckLength(array.Count, constraint, path, result);
                 for (var i = 0; i < array.Count; i++)
                 {
-                    Walk(array[i], shape["member"] as JsonObject ?? [], constraint?["member"]?["shape"]?.GetValue<string>(), $"{path}[{i}]", result);
+                    Walk(array[i], shape.Member!, constraint?.MemberShape, $"{path}[{i}]", result);
                 }
 
                 break;
@@ -133,8 +129,8 @@ internal sealed class AwsModelValidator
                 CheckLength(map.Count, constraint, path, result);
                 foreach (var (key, item) in map)
                 {
-                    CheckString(key, Constraint(constraint?["key"]?["shape"]?.GetValue<string>()), path + " key", result);
-                    Walk(item, shape["value"] as JsonObject ?? [], constraint?["value"]?["shape"]?.GetValue<string>(), $"{path}.{key}", result);
+                    CheckString(key, Constraint(constraint?.KeyShape), path + " key", result);
+                    Walk(item, shape.Value!, constraint?.ValueShape, $"{path}.{key}", result);
                 }
 
                 break;
@@ -182,7 +178,7 @@ internal sealed class AwsModelValidator
         }
     }
 
-    private void WalkStructure(JsonNode value, JsonObject shape, JsonObject? constraint, string path, ModelValidationResult result)
+    private void WalkStructure(JsonNode value, AwsModelShape shape, AwsModelConstraint? constraint, string path, ModelValidationResult result)
     {
         if (value is not JsonObject obj)
         {
@@ -190,10 +186,8 @@ internal sealed class AwsModelValidator
             return;
         }
 
-        var members = shape["members"] as JsonObject ?? [];
-        foreach (var required in shape["required"] as JsonArray ?? [])
+        foreach (var name in shape.Required)
         {
-            var name = required!.GetValue<string>();
             if (obj[name] is null)
             {
                 result.Add($"Missing required parameter in {Where(path)}: \"{name}\"", isTypeError: false);
@@ -202,50 +196,50 @@ internal sealed class AwsModelValidator
 
         foreach (var (name, item) in obj)
         {
-            if (members[name] is not JsonObject member)
+            if (!shape.Members.TryGetValue(name, out var member))
             {
-                result.Add($"Unknown parameter in {Where(path)}: \"{name}\", must be one of: {string.Join(", ", members.Select(m => m.Key))}", isTypeError: false);
+                result.Add($"Unknown parameter in {Where(path)}: \"{name}\", must be one of: {shape.MemberNames}", isTypeError: false);
                 continue;
             }
 
-            Walk(item, member, constraint?["members"]?[name]?["shape"]?.GetValue<string>(), Child(path, name), result);
+            Walk(item, member, constraint?.ShapeOfMember(name), Child(path, name), result);
         }
     }
 
     private static void TypeError(JsonNode value, string expected, string path, ModelValidationResult result) =>
         result.Add($"Invalid type for parameter {path}, value: {value.ToJsonString()}, type: {Describe(value)}, valid types: {expected}", isTypeError: true);
 
-    private static void CheckString(string text, JsonObject? constraint, string path, ModelValidationResult result)
+    private static void CheckString(string text, AwsModelConstraint? constraint, string path, ModelValidationResult result)
     {
-        if (constraint?["enum"] is JsonArray values && !values.Any(v => v!.GetValue<string>() == text))
+        if (constraint?.Enum is { } values && !values.Contains(text))
         {
-            result.Add($"Invalid value for parameter {path}, value: {text}, valid values: {string.Join(", ", values.Select(v => v!.GetValue<string>()))}", isTypeError: false);
+            result.Add($"Invalid value for parameter {path}, value: {text}, valid values: {constraint.EnumList}", isTypeError: false);
         }
 
         CheckLength(text.Length, constraint, path, result);
     }
 
-    private static void CheckLength(int length, JsonObject? constraint, string path, ModelValidationResult result)
+    private static void CheckLength(int length, AwsModelConstraint? constraint, string path, ModelValidationResult result)
     {
-        if (constraint?["min"] is JsonValue min && length < min.GetValue<long>())
+        if (constraint?.Min is { } min && length < min.GetValue<long>())
         {
             result.Add(string.Create(CultureInfo.InvariantCulture, $"Invalid length for parameter {path}, value: {length}, valid min length: {min.GetValue<long>()}"), isTypeError: false);
         }
 
-        if (constraint?["max"] is JsonValue max && length > max.GetValue<long>())
+        if (constraint?.Max is { } max && length > max.GetValue<long>())
         {
             result.Add(string.Create(CultureInfo.InvariantCulture, $"Invalid length for parameter {path}, value: {length}, valid max length: {max.GetValue<long>()}"), isTypeError: false);
         }
     }
 
-    private static void CheckRange(long value, JsonObject? constraint, string path, ModelValidationResult result)
+    private static void CheckRange(long value, AwsModelConstraint? constraint, string path, ModelValidationResult result)
     {
-        if (constraint?["min"] is JsonValue min && value < min.GetValue<long>())
+        if (constraint?.Min is { } min && value < min.GetValue<long>())
         {
             result.Add(string.Create(CultureInfo.InvariantCulture, $"Invalid value for parameter {path}, value: {value}, valid min value: {min.GetValue<long>()}"), isTypeError: false);
         }
 
-        if (constraint?["max"] is JsonValue max && value > max.GetValue<long>())
+        if (constraint?.Max is { } max && value > max.GetValue<long>())
         {
             result.Add(string.Create(CultureInfo.InvariantCulture, $"Invalid value for parameter {path}, value: {value}, valid max value: {max.GetValue<long>()}"), isTypeError: false);
         }

@@ -75,6 +75,10 @@ public sealed class FakeFlowRun
 
     internal JsonObject CurrentState => history.CurrentState;
 
+    internal string CurrentType => history.CurrentType;
+
+    internal DateTimeOffset? CurrentStartTime => history.CurrentStartTime;
+
     /// <summary>Gets the agent that last set the run Submitted (its <c>X-PREFECT-AGENT-ID</c>), as Prefect Server records it.</summary>
     public string? AgentId
     {

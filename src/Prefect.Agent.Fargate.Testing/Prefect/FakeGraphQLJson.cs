@@ -70,6 +70,40 @@ internal static class FakeGraphQLJson
         return true;
     }
 
+    /// <summary>
+    /// The columns a Hasura boolean expression reads, through <c>_and</c>, <c>_or</c> and <c>_not</c>: a row holding only
+    /// these columns matches (<see cref="Matches"/>) exactly as the full row does.
+    /// </summary>
+    public static HashSet<string> ColumnsOf(JsonObject expression)
+    {
+        var columns = new HashSet<string>(StringComparer.Ordinal);
+        Collect(expression, columns);
+        return columns;
+
+        static void Collect(JsonObject? expression, HashSet<string> columns)
+        {
+            foreach (var (key, condition) in expression ?? [])
+            {
+                switch (key)
+                {
+                    case "_and" or "_or":
+                        foreach (var item in (condition as JsonArray ?? []).OfType<JsonObject>())
+                        {
+                            Collect(item, columns);
+                        }
+
+                        break;
+                    case "_not":
+                        Collect(condition as JsonObject, columns);
+                        break;
+                    default:
+                        columns.Add(key);
+                        break;
+                }
+            }
+        }
+    }
+
     /// <summary>Projects a value onto a selection set, filtering array fields that have a <c>where</c> argument.</summary>
     public static JsonNode? Project(JsonNode? value, GraphQLSelectionSet? selection, JsonObject variables)
     {

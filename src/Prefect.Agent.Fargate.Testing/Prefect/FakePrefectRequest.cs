@@ -18,6 +18,9 @@ public sealed class FakePrefectRequest
     /// <summary>Gets the request headers (names case-insensitive; repeated values joined with <c>", "</c>).</summary>
     public required IReadOnlyDictionary<string, string> Headers { get; init; }
 
+    /// <summary>Gets when the request arrived, read from <see cref="FakePrefectApiOptions.TimeProvider"/>.</summary>
+    public DateTimeOffset ReceivedAt { get; init; }
+
     /// <summary>Gets the HTTP status the fake answered with.</summary>
     public int StatusCode { get; internal set; }
 

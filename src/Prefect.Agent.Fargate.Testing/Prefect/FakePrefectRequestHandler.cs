@@ -55,6 +55,7 @@ internal sealed class FakePrefectRequestHandler
 
     public async Task HandleAsync(HttpContext context)
     {
+        var receivedAt = options.TimeProvider.GetUtcNow();
         var ct = context.RequestAborted;
         using var reader = new StreamReader(context.Request.Body);
         var body = await reader.ReadToEndAsync(ct).ConfigureAwait(false);
@@ -71,9 +72,12 @@ internal sealed class FakePrefectRequestHandler
 
         var query = FakeStates.Text(envelope?["query"]) ?? string.Empty;
         var variablesNode = envelope?["variables"];
-        var fields = TopLevelFields(query);
+        // Parsed once here: the operation name for the record, then validation and execution use the same document.
+        var parsed = FakePrefectSchema.Parse(query);
+        var fields = TopLevelFields(parsed.Document);
         var request = new FakePrefectRequest
         {
+            ReceivedAt = receivedAt,
             Operation = string.Join(",", fields.Select(f => FakeGraphQLJson.NameOf(f.Name))),
             Query = query,
             Variables = variablesNode is null ? null : FakeStates.Text(variablesNode) ?? variablesNode.ToJsonString(),
@@ -90,7 +94,7 @@ internal sealed class FakePrefectRequestHandler
             await Task.Delay(ResponseDelay, TimeProvider.System, ct).ConfigureAwait(false);
         }
 
-        var (status, response, extraHeaders) = await AnswerAsync(context, request, envelope, variablesNode, fields, ct).ConfigureAwait(false);
+        var (status, response, extraHeaders) = await AnswerAsync(context, request, envelope, variablesNode, parsed, ct).ConfigureAwait(false);
         request.StatusCode = status;
         request.Errors = (response?["errors"] as JsonArray ?? []).Select(e => FakeStates.Text(e?["message"]) ?? string.Empty).ToList();
         context.Response.StatusCode = status;
@@ -125,21 +129,11 @@ internal sealed class FakePrefectRequestHandler
         }).ToArray()),
     };
 
-    private static List<GraphQLField> TopLevelFields(string query)
-    {
-        try
-        {
-            var document = GraphQLParser.Parser.Parse(query);
-            return document.Definitions.OfType<GraphQLOperationDefinition>().SelectMany(o => o.SelectionSet.Selections.OfType<GraphQLField>()).ToList();
-        }
-        catch (GraphQLParser.Exceptions.GraphQLSyntaxErrorException)
-        {
-            return [];
-        }
-    }
+    private static List<GraphQLField> TopLevelFields(GraphQLDocument? document) =>
+        document?.Definitions.OfType<GraphQLOperationDefinition>().SelectMany(o => o.SelectionSet.Selections.OfType<GraphQLField>()).ToList() ?? [];
 
     private async Task<(int Status, JsonObject? Body, Dictionary<string, string> Headers)> AnswerAsync(
-        HttpContext context, FakePrefectRequest request, JsonObject? envelope, JsonNode? variablesNode, List<GraphQLField> fields, CancellationToken ct)
+        HttpContext context, FakePrefectRequest request, JsonObject? envelope, JsonNode? variablesNode, FakeParsedQuery query, CancellationToken ct)
     {
         var none = new Dictionary<string, string>();
         if (!HttpMethods.IsPost(context.Request.Method))
@@ -196,7 +190,7 @@ internal sealed class FakePrefectRequestHandler
             return (400, Errors(("'variables' is not a JSON object: " + variablesText, "BAD_USER_INPUT", null)), none);
         }
 
-        var (_, operation, errors) = await schema.ValidateAsync(request.Query, variables.ToJsonString()).ConfigureAwait(false);
+        var (operation, errors) = await schema.ValidateAsync(query, variables).ConfigureAwait(false);
         if (errors.Count > 0)
         {
             return (400, Errors(errors.Select(e => (e.Message, (string?)e.Code, (string?)null)).ToArray()), none);

@@ -1,6 +1,7 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Reflection;
 using System.Runtime.CompilerServices;
+using System.Text.Json.Nodes;
 using GraphQL;
 using GraphQL.SystemTextJson;
 using GraphQL.Types;
@@ -76,35 +77,45 @@ internal sealed class FakePrefectSchema
         return schema;
     }
 
-    /// <summary>Parses and validates a request.</summary>
+    /// <summary>Parses a request's GraphQL text.</summary>
     /// <param name="query">The GraphQL text.</param>
-    /// <param name="variablesJson">The variables JSON (the decoded <c>variables</c> string).</param>
-    /// <returns>The document and operation, or the errors (code and message each).</returns>
-    public async Task<(GraphQLDocument? Document, GraphQLOperationDefinition? Operation, IReadOnlyList<(string Code, string Message)> Errors)> ValidateAsync(string query, string variablesJson)
+    /// <returns>The document, or the syntax error.</returns>
+    public static FakeParsedQuery Parse(string query)
     {
-        GraphQLDocument document;
         try
         {
-            document = GraphQLParser.Parser.Parse(query);
+            return new FakeParsedQuery(GraphQLParser.Parser.Parse(query), null);
         }
         catch (GraphQLSyntaxErrorException ex)
         {
-            return (null, null, [("GRAPHQL_PARSE_FAILED", "Syntax Error: " + ex.Description)]);
+            return new FakeParsedQuery(null, ex);
+        }
+    }
+
+    /// <summary>Validates a parsed request.</summary>
+    /// <param name="parsed">The request's GraphQL text, parsed by <see cref="Parse"/>.</param>
+    /// <param name="variables">The variables (the decoded <c>variables</c> string).</param>
+    /// <returns>The operation, or the errors (code and message each).</returns>
+    public async Task<(GraphQLOperationDefinition? Operation, IReadOnlyList<(string Code, string Message)> Errors)> ValidateAsync(FakeParsedQuery parsed, JsonObject variables)
+    {
+        if (parsed.Document is not { } document)
+        {
+            return (null, [("GRAPHQL_PARSE_FAILED", "Syntax Error: " + parsed.SyntaxError!.Description)]);
         }
 
         var operations = document.Definitions.OfType<GraphQLOperationDefinition>().ToList();
         if (operations.Count != 1)
         {
-            return (null, null, [("GRAPHQL_VALIDATION_FAILED", $"Expected exactly one operation, found {operations.Count}.")]);
+            return (null, [("GRAPHQL_VALIDATION_FAILED", $"Expected exactly one operation, found {operations.Count}.")]);
         }
 
         if (!IsValidationSupported || schema is null)
         {
-            return (document, operations[0], []);
+            return (operations[0], []);
         }
 
-        var errors = await ValidateWithSchemaAsync(schema, document, operations[0], variablesJson).ConfigureAwait(false);
-        return (document, operations[0], errors);
+        var errors = await ValidateWithSchemaAsync(schema, document, operations[0], variables.ToJsonString()).ConfigureAwait(false);
+        return (operations[0], errors);
     }
 
     [RequiresUnreferencedCode("GraphQL.NET validates by reflection.")]

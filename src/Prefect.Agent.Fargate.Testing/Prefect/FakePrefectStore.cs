@@ -7,6 +7,7 @@ internal sealed class FakePrefectStore
 {
     private readonly FakePrefectApiOptions options;
     private readonly List<FakeFlowRun> runs = [];
+    private readonly Dictionary<string, FakeFlowRun> runsById = new(StringComparer.OrdinalIgnoreCase);
     private readonly Dictionary<string, JsonObject> flowsByName = new(StringComparer.Ordinal);
     private readonly List<FakeAgent> agents = [];
     private readonly List<FakeLogEntry> logs = [];
@@ -87,6 +88,7 @@ internal sealed class FakePrefectStore
             var taskRuns = spec.TaskRuns.Select(t => new FakeTaskRun(Sync, Guid.NewGuid().ToString(), t.TaskId ?? Guid.NewGuid().ToString(), t.Version, FakeStates.Create(t.State, "Task run " + t.State.ToLowerInvariant(), t.StartTime ?? (t.State is "Pending" or "Running" ? null : start.AddSeconds(-10))))).ToList();
             var run = new FakeFlowRun(Sync, Guid.NewGuid().ToString(), spec, flow, FakeStates.Create(spec.State, spec.State == "Scheduled" ? "Flow run scheduled." : null, start), taskRuns, options.TenantId);
             runs.Add(run);
+            runsById.TryAdd(run.Id, run);
             return run;
         }
     }
@@ -111,7 +113,7 @@ internal sealed class FakePrefectStore
                     .Where(c => FakeGraphQLJson.Matches(c, args["where"] as JsonObject)).Select(c => (JsonNode?)c).ToArray()),
                 "register_agent" => RegisterAgent(Input(args)),
                 "get_runs_in_queue" => GetRunsInQueue(Input(args)),
-                "flow_run" => new JsonArray(runs.Select(Row).Where(r => FakeGraphQLJson.Matches(r, args["where"] as JsonObject)).Select(r => (JsonNode?)r).ToArray()),
+                "flow_run" => FlowRunRows(args["where"] as JsonObject),
                 "task_run" => new JsonArray(runs.SelectMany(r => r.TaskRuns.Select(t => TaskRow(r, t))).Where(r => FakeGraphQLJson.Matches(r, args["where"] as JsonObject)).Select(r => (JsonNode?)r).ToArray()),
                 "flow" => new JsonArray(flowsByName.Values.Where(f => FakeGraphQLJson.Matches(f, args["where"] as JsonObject)).Select(f => f.DeepClone()).ToArray()),
                 "set_flow_run_states" => SetFlowRunStates(Input(args), agentId),
@@ -164,30 +166,97 @@ internal sealed class FakePrefectStore
         };
     }
 
-    private static JsonObject Row(FakeFlowRun run)
+    /// <summary>A <c>flow_run</c> row: every column, or only <paramref name="columns"/> (in the same order).</summary>
+    private static JsonObject Row(FakeFlowRun run, HashSet<string>? columns = null)
     {
-        var state = run.CurrentState;
-        return new JsonObject
+        var row = new JsonObject();
+        foreach (var (name, value) in FlowRunColumns)
         {
-            ["id"] = run.Id,
-            ["tenant_id"] = run.TenantId,
-            ["flow_id"] = run.FlowId,
-            ["agent_id"] = run.CurrentAgentId,
-            ["version"] = run.CurrentVersion,
-            ["state"] = FakeStates.TypeOf(state),
-            ["serialized_state"] = state.DeepClone(),
-            ["state_start_time"] = FakeStates.Text(state["start_time"]),
-            ["state_message"] = FakeStates.MessageOf(state),
-            ["parameters"] = run.Parameters.DeepClone(),
-            ["context"] = new JsonObject(),
-            ["labels"] = new JsonArray(run.Labels.Select(l => (JsonNode?)JsonValue.Create(l)).ToArray()),
-            ["scheduled_start_time"] = FakeStates.Text(state["start_time"]),
-            ["run_config"] = run.RunConfig?.DeepClone(),
-            ["name"] = run.Name,
-            ["flow"] = run.Flow.DeepClone(),
-            ["task_runs"] = new JsonArray(run.TaskRuns.Select(t => (JsonNode?)TaskRow(run, t)).ToArray()),
-        };
+            if (columns is null || columns.Contains(name))
+            {
+                row[name] = value(run);
+            }
+        }
+
+        return row;
     }
+
+    // A full row deep-copies the run's state, parameters, run config and flow, and the agent's filters read only a
+    // few columns (id, state, task_runs) of every run: each run is matched on a row of just the columns the filter
+    // reads (it matches exactly as the full row would), and full rows are built for the matches only.
+    private JsonArray FlowRunRows(JsonObject? where)
+    {
+        var columns = where is null ? null : FakeGraphQLJson.ColumnsOf(where);
+        var named = where is null ? null : RunsNamedBy(where);
+        var rows = new JsonArray();
+        foreach (var run in runs)
+        {
+            if (where is null || ((named is null || named.Contains(run)) && FakeGraphQLJson.Matches(Row(run, columns), where)))
+            {
+                rows.Add((JsonNode)Row(run));
+            }
+        }
+
+        return rows;
+    }
+
+    // The agent names the runs it wants (id: {_in: [...]} or {_eq: ...}), and a run must match every key of the filter,
+    // so only the runs with those ids can match: they are looked up rather than every run's id compared with each
+    // (Matches still decides). Null, to compare every run, when the filter names no ids or names them otherwise than as UUIDs.
+    private HashSet<FakeFlowRun>? RunsNamedBy(JsonObject where)
+    {
+        IEnumerable<JsonNode?> ids;
+        switch (where["id"])
+        {
+            case JsonObject condition when condition["_in"] is JsonArray list:
+                ids = list;
+                break;
+            case JsonObject condition when condition["_eq"] is JsonValue one:
+                ids = [one];
+                break;
+            default:
+                return null;
+        }
+
+        var named = new HashSet<FakeFlowRun>();
+        foreach (var id in ids)
+        {
+            // Matches compares UUIDs as UUIDs (any case or format); run ids are lower-case "D" format.
+            if (FakeStates.Text(id) is not { } text || !Guid.TryParse(text, out var uuid))
+            {
+                return null;
+            }
+
+            if (runsById.TryGetValue(uuid.ToString("D"), out var run))
+            {
+                named.Add(run);
+            }
+        }
+
+        return named;
+    }
+
+    // The columns of a flow_run row, in the order the answer lists them.
+    private static readonly (string Name, Func<FakeFlowRun, JsonNode?> Value)[] FlowRunColumns =
+    [
+        ("id", run => run.Id),
+        ("tenant_id", run => run.TenantId),
+        ("flow_id", run => run.FlowId),
+        ("agent_id", run => run.CurrentAgentId),
+        ("version", run => run.CurrentVersion),
+        ("state", run => run.CurrentType),
+        ("serialized_state", run => run.CurrentState.DeepClone()),
+        ("state_start_time", run => FakeStates.Text(run.CurrentState["start_time"])),
+        ("state_message", run => FakeStates.MessageOf(run.CurrentState)),
+        ("parameters", run => run.Parameters.DeepClone()),
+        ("context", _ => new JsonObject()),
+        ("labels", run => new JsonArray(run.Labels.Select(l => (JsonNode?)JsonValue.Create(l)).ToArray())),
+        ("scheduled_start_time", run => FakeStates.Text(run.CurrentState["start_time"])),
+        ("run_config", run => run.RunConfig?.DeepClone()),
+        ("name", run => run.Name),
+        ("flow", run => run.Flow.DeepClone()),
+        ("task_runs", run => new JsonArray(run.TaskRuns.Select(t => (JsonNode?)TaskRow(run, t)).ToArray())),
+    ];
 
     private JsonObject RegisterAgent(JsonObject input)
     {
@@ -223,8 +292,8 @@ internal sealed class FakePrefectStore
         var before = FakeStates.ParseTime(FakeStates.Text(input["before"])) ?? options.TimeProvider.GetUtcNow();
         var agentLabels = (input["labels"] as JsonArray ?? []).Select(FakeStates.Text).OfType<string>().ToHashSet(StringComparer.Ordinal);
         var ids = runs
-            .Where(r => IsQueued(r.CurrentState, before) || (FakeStates.TypeOf(r.CurrentState) == "Running" && r.TaskRuns.Any(t => IsQueued(t.CurrentState, before))))
-            .OrderBy(r => FakeStates.StartTimeOf(r.CurrentState) ?? DateTimeOffset.MinValue)
+            .Where(r => IsQueued(r.CurrentType, r.CurrentStartTime, before) || (r.CurrentType == "Running" && r.TaskRuns.Any(t => IsQueued(t.CurrentType, t.CurrentStartTime, before))))
+            .OrderBy(r => r.CurrentStartTime ?? DateTimeOffset.MinValue)
             .Where(r => r.Labels.All(agentLabels.Contains) && !(r.Labels.Count == 0 && agentLabels.Count > 0))
             .Take(options.QueuePageSize)
             .Select(r => (JsonNode?)JsonValue.Create(r.Id))
@@ -232,13 +301,13 @@ internal sealed class FakePrefectStore
         return new JsonObject { ["flow_run_ids"] = new JsonArray(ids) };
     }
 
-    private static bool IsQueued(JsonObject state, DateTimeOffset before) =>
-        FakeStates.QueueStates.Contains(FakeStates.TypeOf(state)) && (FakeStates.StartTimeOf(state) ?? DateTimeOffset.MinValue) <= before;
+    private static bool IsQueued(string type, DateTimeOffset? startTime, DateTimeOffset before) =>
+        FakeStates.QueueStates.Contains(type) && (startTime ?? DateTimeOffset.MinValue) <= before;
 
     private JsonObject SetFlowRunStates(JsonObject input, string? agentId) => ApplyEach(input, entry =>
     {
         var id = FakeStates.Text(entry["flow_run_id"]) ?? string.Empty;
-        var run = runs.FirstOrDefault(r => string.Equals(r.Id, id, StringComparison.OrdinalIgnoreCase))
+        var run = runsById.GetValueOrDefault(id)
             ?? throw new FakeFieldException($"State update failed for flow run ID {id}", "INTERNAL_SERVER_ERROR");
         CheckVersion(entry, run.CurrentVersion, $"State update failed for flow run ID {id}");
         run.SetState(CheckState(entry), agentId);

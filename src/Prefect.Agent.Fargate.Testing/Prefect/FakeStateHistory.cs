@@ -16,6 +16,8 @@ internal sealed class FakeStateHistory
         this.sync = sync;
         CurrentVersion = version;
         CurrentState = serializedState;
+        CurrentType = FakeStates.TypeOf(serializedState);
+        CurrentStartTime = FakeStates.StartTimeOf(serializedState);
     }
 
     /// <summary>Gets the current version; the caller holds the lock.</summary>
@@ -23,6 +25,15 @@ internal sealed class FakeStateHistory
 
     /// <summary>Gets the current serialized state; the caller holds the lock.</summary>
     public JsonObject CurrentState { get; private set; }
+
+    // The type and start time are read from the current state once per change rather than at every get_runs_in_queue
+    // (which looks at every run): the state objects kept here are never changed in place (they are copies of the input).
+
+    /// <summary>Gets the current state's type; the caller holds the lock.</summary>
+    public string CurrentType { get; private set; }
+
+    /// <summary>Gets the current state's <c>start_time</c>, parsed; the caller holds the lock.</summary>
+    public DateTimeOffset? CurrentStartTime { get; private set; }
 
     public string Type => Read(() => FakeStates.TypeOf(CurrentState));
 
@@ -39,6 +50,8 @@ internal sealed class FakeStateHistory
     {
         CurrentVersion++;
         CurrentState = state;
+        CurrentType = FakeStates.TypeOf(state);
+        CurrentStartTime = FakeStates.StartTimeOf(state);
         states.Add(new FakeStateChange(FakeStates.TypeOf(state), FakeStates.MessageOf(state), CurrentVersion, (JsonObject)state.DeepClone(), agentId));
     }
 

@@ -36,5 +36,9 @@ public sealed class FakeTaskRun
 
     internal JsonObject CurrentState => history.CurrentState;
 
+    internal string CurrentType => history.CurrentType;
+
+    internal DateTimeOffset? CurrentStartTime => history.CurrentStartTime;
+
     internal void SetState(JsonObject state, string? agentId) => history.Set(state, agentId);
 }

@@ -98,6 +98,63 @@ public sealed class AwsModelValidatorTests
     }
 
     [Fact]
+    public void Validate_MapValuesAndMapType_AreCheckedAtTheirPath()
+    {
+        var request = EcsTestClients.TaskDefinition("f");
+        request["containerDefinitions"]![0]!["dockerLabels"] = new JsonObject { ["ok"] = "yes", ["bad"] = 5 };
+        request["containerDefinitions"]![0]!["logConfiguration"] = new JsonObject { ["logDriver"] = "awslogs", ["options"] = new JsonArray("not", "a", "map") };
+
+        var result = Validate("RegisterTaskDefinition", request);
+
+        Assert.True(result.HasTypeError);
+        Assert.Equal(2, result.Errors.Count);
+        Assert.Contains(result.Errors, e => e.StartsWith("Invalid type for parameter containerDefinitions[0].dockerLabels.bad, value: 5, type: number, valid types: string", StringComparison.Ordinal));
+        Assert.Contains(result.Errors, e => e.StartsWith("Invalid type for parameter containerDefinitions[0].logConfiguration.options", StringComparison.Ordinal) && e.EndsWith("valid types: map", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Validate_EnumsInListMembersAndNestedStructures_ListTheValidValues()
+    {
+        var definition = EcsTestClients.TaskDefinition("f");
+        definition["requiresCompatibilities"] = new JsonArray("FARGATE", "LAMBDA");
+        var run = EcsTestClients.RunTask("x");
+        run["networkConfiguration"]!["awsvpcConfiguration"]!["assignPublicIp"] = "MAYBE";
+
+        var definitionError = Assert.Single(Validate("RegisterTaskDefinition", definition).Errors);
+        var runError = Assert.Single(Validate("RunTask", run).Errors);
+
+        Assert.Equal("Invalid value for parameter requiresCompatibilities[1], value: LAMBDA, valid values: EC2, FARGATE, EXTERNAL", definitionError);
+        Assert.Equal("Invalid value for parameter networkConfiguration.awsvpcConfiguration.assignPublicIp, value: MAYBE, valid values: ENABLED, DISABLED", runError);
+    }
+
+    [Fact]
+    public void Validate_ShapeSharedByTwoContainers_IsCheckedInEach()
+    {
+        var request = EcsTestClients.TaskDefinition("f");
+        var second = request["containerDefinitions"]![0]!.DeepClone().AsObject();
+        second["name"] = "sidecar";
+        request["containerDefinitions"]!.AsArray().Add(second);
+        request["containerDefinitions"]![0]!["environment"]![0]!["nam"] = "typo";
+        second["environment"]![0]!["value"] = 1;
+
+        var errors = Validate("RegisterTaskDefinition", request).Errors;
+
+        Assert.Equal(2, errors.Count);
+        Assert.StartsWith("Unknown parameter in \"containerDefinitions[0].environment[0]\": \"nam\", must be one of: name, value", errors[0], StringComparison.Ordinal);
+        Assert.StartsWith("Invalid type for parameter containerDefinitions[1].environment[0].value, value: 1", errors[1], StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Validate_UnknownOperation_IsReported()
+    {
+        var result = Validate("LaunchRocket", []);
+
+        Assert.Equal("Unknown operation: LaunchRocket", Assert.Single(result.Errors));
+        Assert.False(AwsModelValidator.Ecs.HasOperation("LaunchRocket"));
+        Assert.True(AwsModelValidator.Ecs.HasOperation("RunTask"));
+    }
+
+    [Fact]
     public void Validate_TaggingGetResources_ChecksItsOwnModel()
     {
         var good = new JsonObject
