@@ -135,8 +135,8 @@ internal sealed class LoadDriver
         : AgentProcess.Start(agent, ["start", "--api", prefect.Url.ToString(), "--label", Label, .. Kwargs, .. (governor ? [] : NoQuotaItems)], Environment(ecs), logPath);
 
     // Without quotas (workload a) the agent is configured as for an account with raised ECS quotas: no client-side
-    // rate limits, and more deployment slots so that the Submitted log batching (250 ms) does not bound throughput.
-    private static readonly string[] NoQuotaItems = ["ecs_rate_limits=false", "max_concurrent_deployments=128"];
+    // rate limits; everything else, the 32 deployment slots included, at its defaults.
+    private static readonly string[] NoQuotaItems = ["ecs_rate_limits=false"];
 
     private static string ReadLog(string path)
     {
