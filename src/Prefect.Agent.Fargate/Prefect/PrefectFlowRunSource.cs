@@ -8,7 +8,7 @@ namespace Prefect.Agent.Fargate.Prefect;
 /// The default <see cref="IFlowRunSource"/>: Prefect Server or Cloud over GraphQL, sending the same operations as
 /// Prefect 0.15's agent (see <c>PrefectQueries</c>), with retries, typed errors and batched log writes.
 /// </summary>
-internal sealed class PrefectFlowRunSource : IFlowRunSource, IDisposable, IAsyncDisposable
+internal sealed partial class PrefectFlowRunSource : IFlowRunSource, IDisposable, IAsyncDisposable
 {
     /// <summary>The most ids Prefect Server's <c>get_runs_in_queue</c> returns (<c>queued_runs_returned_limit</c>).</summary>
     public const int ServerPageSize = 25;
@@ -172,63 +172,6 @@ internal sealed class PrefectFlowRunSource : IFlowRunSource, IDisposable, IAsync
     }
 
     /// <inheritdoc/>
-    public async Task<FlowRunClaim> MarkSubmittedAsync(FlowRun run, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(run);
-        var version = run.Version;
-        try
-        {
-            if (PrefectStates.IsScheduled(run.SerializedState))
-            {
-                logger.UpdatingFlowRunState(run.Id, run.State ?? "Scheduled");
-                if (!await ClaimAsync(run, cancellationToken).ConfigureAwait(false))
-                {
-                    return FlowRunClaim.TakenByAnotherAgent();
-                }
-
-                // Prefect Server inserts the new state with version + 1 and a trigger copies it to the flow run
-                // (api/states.py: version=(flow_run.version or 0) + 1; migration "update_flow_run_with_latest_state").
-                version++;
-            }
-
-            // One call for all of the run's scheduled task runs (the input takes a list); the original sent one each.
-            var taskStates = new JsonArray();
-            foreach (var taskRun in run.TaskRuns.Where(t => PrefectStates.IsScheduled(t.SerializedState)))
-            {
-                taskStates.Add((JsonNode)new JsonObject
-                {
-                    ["state"] = PrefectStates.Submitted("Submitted for execution.", taskRun.SerializedState),
-                    ["task_run_id"] = taskRun.Id,
-                    ["version"] = taskRun.Version,
-                });
-            }
-
-            if (taskStates.Count > 0)
-            {
-                var count = taskStates.Count;
-                await client.ExecuteAsync("set_task_run_states", PrefectQueries.SetTaskRunStates, new JsonObject { ["input"] = new JsonObject { ["states"] = taskStates } }, cancellationToken).ConfigureAwait(false);
-                logger.UpdatedTaskRunStates(count, run.Id);
-            }
-
-            return FlowRunClaim.Claimed(version);
-        }
-        catch (PrefectApiException ex) when (IsVersionLockConflict(ex))
-        {
-            logger.FlowRunTakenByAnotherAgent(ex.Errors.Count > 0 ? ex.Errors[0].Message : ex.Message);
-            return FlowRunClaim.TakenByAnotherAgent();
-        }
-    }
-
-    /// <inheritdoc/>
-    public Task MarkFailedAsync(FlowRun run, int version, string message, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(run);
-        ArgumentNullException.ThrowIfNull(message);
-        logger.UpdatingFlowRunStateToFailed(run.Id);
-        return SetFlowRunStateAsync(run.Id, version, PrefectStates.Failed(message), cancellationToken);
-    }
-
-    /// <inheritdoc/>
     public Task WriteLogAsync(FlowRunLog log, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(log);
@@ -254,15 +197,6 @@ internal sealed class PrefectFlowRunSource : IFlowRunSource, IDisposable, IAsync
     private static string? GetString(JsonNode? node) =>
         node is JsonValue value && value.GetValueKind() == JsonValueKind.String ? value.GetValue<string>() : node?.ToJsonString();
 
-    /// <summary>Cloud's version-lock code, or Server's "State update failed" (version locking raises it there), as the original.</summary>
-    private static bool IsVersionLockConflict(PrefectApiException ex) =>
-        ex.Code == "VERSION_LOCKING_ERROR" || ex.Errors.Any(e => e.Message.Contains("State update failed", StringComparison.Ordinal));
-
-    private static JsonObject Submitted(FlowRun run) => PrefectStates.Submitted("Submitted for execution", run.SerializedState);
-
-    private static JsonObject StateEntry(string flowRunId, int version, JsonObject state) =>
-        new() { ["state"] = state, ["flow_run_id"] = flowRunId, ["version"] = version };
-
     private static JsonObject LogEntry(FlowRunLog log)
     {
         // The original's field order: flow_run_id, name, message, level. The timestamp (not sent by the original) keeps
@@ -280,84 +214,6 @@ internal sealed class PrefectFlowRunSource : IFlowRunSource, IDisposable, IAsync
         }
 
         return entry;
-    }
-
-    private async Task<bool> ClaimAsync(FlowRun run, CancellationToken cancellationToken)
-    {
-        try
-        {
-            // One call carries the claims of the runs being deployed together, each with its own version: the version
-            // lock stays per run.
-            await states.WriteAsync(StateEntry(run.Id, run.Version, Submitted(run)), cancellationToken).ConfigureAwait(false);
-            return true;
-        }
-        catch (Exception ex) when (!(ex is OperationCanceledException && cancellationToken.IsCancellationRequested))
-        {
-            // Prefect Server sets a batch's states one by one and answers the first failure for the whole call
-            // (asyncio.gather in set_flow_run_states); an answer may also have been lost and retried. Ours may be set
-            // or not: the backend says.
-            logger.ClaimingAlone(run.Id, ex.Message);
-        }
-
-        switch (await ReadOwnerAsync(run, cancellationToken).ConfigureAwait(false))
-        {
-            case Owner.Us:
-                return true;
-            case Owner.Other:
-                logger.FlowRunTakenByAnotherAgent($"flow run {run.Id} is no longer at version {run.Version}");
-                return false;
-        }
-
-        try
-        {
-            await SetFlowRunStateAsync(run.Id, run.Version, Submitted(run), cancellationToken).ConfigureAwait(false);
-            return true;
-        }
-        catch (PrefectApiException ex) when (IsVersionLockConflict(ex))
-        {
-            // A retried attempt whose answer was lost may have set it: the lock then refuses our own retry.
-            if (await ReadOwnerAsync(run, cancellationToken).ConfigureAwait(false) == Owner.Us)
-            {
-                return true;
-            }
-
-            logger.FlowRunTakenByAnotherAgent(ex.Errors.Count > 0 ? ex.Errors[0].Message : ex.Message);
-            return false;
-        }
-    }
-
-    private async Task SetFlowRunStateAsync(string flowRunId, int version, JsonObject state, CancellationToken cancellationToken)
-    {
-        await SendStatesAsync(new JsonArray(StateEntry(flowRunId, version, state)), cancellationToken).ConfigureAwait(false);
-    }
-
-    private async Task SendStatesAsync(JsonArray entries, CancellationToken cancellationToken)
-    {
-        var count = entries.Count;
-        var data = await client.ExecuteAsync("set_flow_run_states", PrefectQueries.SetFlowRunStates, new JsonObject { ["input"] = new JsonObject { ["states"] = entries } }, cancellationToken).ConfigureAwait(false);
-        if ((data["set_flow_run_states"]?["states"] as JsonArray)?.Count != count)
-        {
-            throw new PrefectApiException($"Setting flow run states failed: the Prefect API answered 'set_flow_run_states' without a result for each of the {count} state(s).");
-        }
-    }
-
-    /// <summary>Whose the run is now: ours (Submitted by this agent at the next version), still at the version we read, or moved on.</summary>
-    private async Task<Owner> ReadOwnerAsync(FlowRun run, CancellationToken cancellationToken)
-    {
-        var data = await client.ExecuteAsync("flow_run", PrefectQueries.FlowRunOwner(run.Id), null, cancellationToken).ConfigureAwait(false);
-        var found = (data["flow_run"] as JsonArray) is { Count: 1 } rows ? rows[0] : null;
-        var version = found?["version"] is JsonValue v && v.TryGetValue<int>(out var current) ? current : (int?)null;
-        if (version == run.Version)
-        {
-            return Owner.Nobody;
-        }
-
-        return client.AgentId is not null
-            && version == run.Version + 1
-            && GetString(found?["state"]) == "Submitted"
-            && string.Equals(GetString(found?["agent_id"]), client.AgentId, StringComparison.OrdinalIgnoreCase)
-            ? Owner.Us
-            : Owner.Other;
     }
 
     private async Task SendLogsAsync(JsonArray entries, CancellationToken cancellationToken)
@@ -418,12 +274,5 @@ internal sealed class PrefectFlowRunSource : IFlowRunSource, IDisposable, IAsync
         {
             logger.ResolvedTenant(tenantId);
         }
-    }
-
-    private enum Owner
-    {
-        Nobody,
-        Us,
-        Other,
     }
 }
