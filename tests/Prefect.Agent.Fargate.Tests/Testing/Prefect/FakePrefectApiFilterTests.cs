@@ -4,14 +4,14 @@ using System.Text.Json.Nodes;
 using Microsoft.Extensions.Time.Testing;
 using Prefect.Agent.Fargate.Testing.Prefect;
 
+using static Prefect.Agent.Fargate.Tests.Testing.Prefect.FakePrefectApiHttp;
+
 namespace Prefect.Agent.Fargate.Tests.Testing.Prefect;
 
 // The fake matches flow_run filters on rows of only the columns a filter reads, and looks up the runs a filter names
 // by id, then builds full rows for the matches: these pin that the answers are those of matching every full row.
 public sealed class FakePrefectApiFilterTests
 {
-    private static readonly HttpClient Http = new();
-
     [Fact]
     public async Task FlowRun_IdsAndStateOrTaskRuns_ReturnsTheScheduledNamedRunsInOrderWithFullRows()
     {
@@ -137,21 +137,5 @@ public sealed class FakePrefectApiFilterTests
         var (status, body) = await PostAsync(api, "query {\n    flow_run(where: { " + where + " }) {\n        " + fields + "\n    }\n}", "null");
         Assert.Equal(HttpStatusCode.OK, status);
         return body["data"]!["flow_run"]!.AsArray().Select(r => (JsonObject)r!).ToList();
-    }
-
-    private static async Task<List<string>> QueueAsync(FakePrefectApi api)
-    {
-        var query = "mutation($input: get_runs_in_queue_input!) {\n    get_runs_in_queue(input: $input) {\n        flow_run_ids\n    }\n}";
-        var before = TimeProvider.System.GetUtcNow().AddSeconds(10).ToString("O");
-        var (status, body) = await PostAsync(api, query, "{\"input\": {\"before\": \"" + before + "\", \"labels\": [], \"tenant_id\": \"" + api.TenantId + "\"}}");
-        Assert.Equal(HttpStatusCode.OK, status);
-        return body["data"]!["get_runs_in_queue"]!["flow_run_ids"]!.AsArray().Select(n => n!.GetValue<string>()).ToList();
-    }
-
-    private static async Task<(HttpStatusCode Status, JsonObject Body)> PostAsync(FakePrefectApi api, string query, string variables)
-    {
-        var body = new JsonObject { ["query"] = query, ["variables"] = variables }.ToJsonString();
-        using var response = await Http.PostAsync(api.Url, new StringContent(body, Encoding.UTF8, "application/json"));
-        return (response.StatusCode, (JsonObject)JsonNode.Parse(await response.Content.ReadAsStringAsync())!);
     }
 }

@@ -3,6 +3,8 @@ using System.Text;
 using System.Text.Json.Nodes;
 using Prefect.Agent.Fargate.Testing.Prefect;
 
+using static Prefect.Agent.Fargate.Tests.Testing.Prefect.FakePrefectApiHttp;
+
 namespace Prefect.Agent.Fargate.Tests.Testing.Prefect;
 
 public sealed class FakePrefectApiTests
@@ -190,21 +192,5 @@ public sealed class FakePrefectApiTests
         Assert.Equal(HttpStatusCode.OK, status);
         Assert.Equal($"State update failed for flow run ID {stale.Id}", body["errors"]![0]!["message"]!.GetValue<string>());
         Assert.Equal(["Submitted", "Scheduled", "Submitted"], new[] { first, stale, last }.Select(r => r.State));
-    }
-
-    private static async Task<List<string>> QueueAsync(FakePrefectApi api, string labels)
-    {
-        var query = "mutation($input: get_runs_in_queue_input!) {\n    get_runs_in_queue(input: $input) {\n        flow_run_ids\n    }\n}";
-        var before = TimeProvider.System.GetUtcNow().AddSeconds(10).ToString("O");
-        var (status, body) = await PostAsync(api, query, "{\"input\": {\"before\": \"" + before + "\", \"labels\": " + labels + ", \"tenant_id\": \"" + api.TenantId + "\"}}");
-        Assert.Equal(HttpStatusCode.OK, status);
-        return body["data"]!["get_runs_in_queue"]!["flow_run_ids"]!.AsArray().Select(n => n!.GetValue<string>()).ToList();
-    }
-
-    private static async Task<(HttpStatusCode Status, JsonObject Body)> PostAsync(FakePrefectApi api, string query, string variables)
-    {
-        var body = new JsonObject { ["query"] = query, ["variables"] = variables }.ToJsonString();
-        using var response = await Http.PostAsync(api.Url, new StringContent(body, Encoding.UTF8, "application/json"));
-        return (response.StatusCode, (JsonObject)JsonNode.Parse(await response.Content.ReadAsStringAsync())!);
     }
 }
