@@ -191,6 +191,16 @@ public sealed class AgentOptions
     public bool ReuseExistingTaskDefinitions { get; set; }
 
     /// <summary>
+    /// Gets or sets whether the agent learns the existing task-definition families with one
+    /// <c>ListTaskDefinitionFamilies</c> call, so that a new flow's family is registered without a
+    /// <c>DescribeTaskDefinition</c> first. Turn it off when the agent's IAM policy does not allow
+    /// <c>ecs:ListTaskDefinitionFamilies</c>: each new family is then described first, as the original did, and the
+    /// warning logged when the listing is refused goes away.
+    /// </summary>
+    /// <value>The default value is <see langword="true"/>.</value>
+    public bool ListTaskDefinitionFamilies { get; set; } = true;
+
+    /// <summary>
     /// Gets or sets the ARN of a Secrets Manager secret or SSM parameter holding the Prefect API key. When set, flow
     /// containers get <c>PREFECT__CLOUD__API_KEY</c> as an ECS <c>secrets</c> entry instead of plain text.
     /// </summary>

@@ -20,9 +20,10 @@ internal static class StartOptionsBuilder
         "aws_secret_access_key", "aws_session_token", "region_name", "botocore_config", "enable_task_revisions",
         "use_external_kwargs", "external_kwargs_s3_bucket", "external_kwargs_s3_key",
 
-        // .NET-only AgentOptions the original did not have: how many runs deploy at once, and whether the client-side
-        // ECS rate limits (AWS's default quotas) apply; turn them off for accounts with raised quotas or for load tests.
-        "max_concurrent_deployments", "ecs_rate_limits",
+        // .NET-only AgentOptions the original did not have: how many runs deploy at once, whether the client-side ECS
+        // rate limits (AWS's default quotas) apply (off for accounts with raised quotas or for load tests), and whether
+        // the families are listed once (off when the IAM policy lacks ecs:ListTaskDefinitionFamilies).
+        "max_concurrent_deployments", "ecs_rate_limits", "list_task_definition_families",
     ];
 
     // The original passed these as separate keyword arguments or Prefect config, so a trailing item of the same name
@@ -245,6 +246,13 @@ internal static class StartOptionsBuilder
                 if (ParseBoolean(key, value, errors) is { } rateLimits)
                 {
                     options.EcsRateLimits.Enabled = rateLimits;
+                }
+
+                return true;
+            case "list_task_definition_families":
+                if (ParseBoolean(key, value, errors) is { } listFamilies)
+                {
+                    options.ListTaskDefinitionFamilies = listFamilies;
                 }
 
                 return true;

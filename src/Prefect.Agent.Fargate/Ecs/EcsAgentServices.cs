@@ -43,7 +43,7 @@ internal sealed class EcsAgentServices : IDisposable
     }
 
     /// <summary>Creates the registry and launcher over a given client (tests, the fake ECS server).</summary>
-    /// <param name="options">The agent's resolved options (<see cref="AgentOptions.ReuseExistingTaskDefinitions"/>, logging).</param>
+    /// <param name="options">The agent's resolved options (<see cref="AgentOptions.ReuseExistingTaskDefinitions"/>, <see cref="AgentOptions.ListTaskDefinitionFamilies"/>, logging).</param>
     /// <param name="client">The ECS client.</param>
     /// <param name="ownsClient">Whether disposing the services disposes the client.</param>
     /// <returns>The services.</returns>
@@ -52,7 +52,7 @@ internal sealed class EcsAgentServices : IDisposable
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(client);
         var loggerFactory = options.LoggerFactory;
-        var registry = new EcsTaskDefinitionRegistry(client, options.ReuseExistingTaskDefinitions, loggerFactory.CreateLogger<EcsTaskDefinitionRegistry>(), options.TimeProvider);
+        var registry = new EcsTaskDefinitionRegistry(client, options.ReuseExistingTaskDefinitions, loggerFactory.CreateLogger<EcsTaskDefinitionRegistry>(), options.TimeProvider, options.ListTaskDefinitionFamilies);
         var launcher = new EcsTaskLauncher(client, registry, loggerFactory.CreateLogger<EcsTaskLauncher>());
         return new EcsAgentServices(client, ownsClient, registry, launcher);
     }

@@ -45,6 +45,7 @@ internal static class AgentOptionsSnapshot
             MaxConcurrentDeployments = source.MaxConcurrentDeployments,
             ShutdownDrainTimeout = source.ShutdownDrainTimeout,
             ReuseExistingTaskDefinitions = source.ReuseExistingTaskDefinitions,
+            ListTaskDefinitionFamilies = source.ListTaskDefinitionFamilies,
             ApiKeySecretArn = source.ApiKeySecretArn,
             EcsServiceUrl = source.EcsServiceUrl,
             TaggingServiceUrl = source.TaggingServiceUrl,

@@ -230,10 +230,11 @@ public class StartOptionsBuilderTests
     [Fact]
     public void Build_DotNetOnlyItems_SetConcurrencyAndRateLimits()
     {
-        var options = StartOptionsBuilder.Build(new StartArguments { Trailing = ["max_concurrent_deployments=64", "--ecs_rate_limits=false"] });
+        var options = StartOptionsBuilder.Build(new StartArguments { Trailing = ["max_concurrent_deployments=64", "--ecs_rate_limits=false", "list_task_definition_families=FALSE"] });
 
         Assert.Equal(64, options.MaxConcurrentDeployments);
         Assert.False(options.EcsRateLimits.Enabled);
+        Assert.False(options.ListTaskDefinitionFamilies);
         Assert.Empty(options.Kwargs);
     }
 
@@ -241,6 +242,7 @@ public class StartOptionsBuilderTests
     [InlineData("max_concurrent_deployments=0", "max_concurrent_deployments: '0'")]
     [InlineData("max_concurrent_deployments=many", "max_concurrent_deployments: 'many'")]
     [InlineData("ecs_rate_limits=off", "ecs_rate_limits: 'off'")]
+    [InlineData("list_task_definition_families=no", "list_task_definition_families: 'no'")]
     public void Build_BadDotNetOnlyItem_IsAUsageErrorNamingIt(string item, string expected)
     {
         var ex = Assert.Throws<UsageException>(() => StartOptionsBuilder.Build(new StartArguments { Trailing = [item] }));

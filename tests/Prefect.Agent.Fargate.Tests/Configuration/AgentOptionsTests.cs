@@ -45,6 +45,18 @@ public sealed class AgentOptionsTests
     }
 
     [Fact]
+    public void Resolve_EcsSwitches_AreKeptInTheSnapshot()
+    {
+        var options = new AgentOptions { ListTaskDefinitionFamilies = false, ReuseExistingTaskDefinitions = true };
+
+        var resolved = AgentEnvironment.Resolve(options, _ => null);
+
+        Assert.False(resolved.ListTaskDefinitionFamilies);
+        Assert.True(resolved.ReuseExistingTaskDefinitions);
+        Assert.True(new AgentOptions().ListTaskDefinitionFamilies);
+    }
+
+    [Fact]
     public void Resolve_NeverMutatesTheCallersOptions()
     {
         var options = new AgentOptions();

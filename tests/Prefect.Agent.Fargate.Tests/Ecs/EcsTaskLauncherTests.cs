@@ -123,6 +123,17 @@ public sealed class EcsTaskLauncherTests
         Assert.Equal(["ListTaskDefinitionFamilies", "DescribeTaskDefinition"], ecs.Operations);
     }
 
+    [Fact]
+    public async Task Create_ListTaskDefinitionFamiliesOff_DescribesANewFamilyWithoutListing()
+    {
+        using var services = EcsAgentServices.Create(new AgentOptions { ListTaskDefinitionFamilies = false }, ecs);
+
+        var result = await services.Registry.EnsureAsync(Default(), CancellationToken.None);
+
+        Assert.Equal(Arn("prefect-task-aaaaaaaa", 1), result);
+        Assert.Equal(["DescribeTaskDefinition", "RegisterTaskDefinition"], ecs.Operations);
+    }
+
     private static TaskLaunchRequest Request(string taskDefinition) => new() { FlowRunId = "run-1", Request = RunBody(taskDefinition) };
 
     private static JsonObject RunBody(string taskDefinition) => new()
