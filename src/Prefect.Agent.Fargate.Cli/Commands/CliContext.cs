@@ -34,6 +34,9 @@ internal sealed class CliContext
     /// <summary>Gets what the demo schedules and its timeout.</summary>
     public DemoScenario DemoScenario { get; init; } = DemoScenario.Default;
 
+    /// <summary>Gets whether the demo runs (tests turn it off; a native build without it never runs it).</summary>
+    public bool DemoIncluded { get; init; } = DemoFeature.IsSupported;
+
     /// <summary>Gets the isolation of the demo from the user's AWS and Prefect environment; restores it when disposed.</summary>
     public Func<IDisposable> IsolateDemoEnvironment { get; init; } = DemoEnvironment.IsolateProcess;
 

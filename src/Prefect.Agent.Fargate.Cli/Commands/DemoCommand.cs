@@ -30,18 +30,44 @@ internal static class DemoCommand
                     [$"--log-level: '{text}' is not one of {string.Join(", ", AgentLogLevel.Names)} (any case)."]).ConfigureAwait(false);
             }
 
-            try
-            {
-                return await new DemoRunner(context, context.DemoScenario, level).RunAsync(cancellationToken).ConfigureAwait(false);
-            }
-#pragma warning disable CA1031 // The demo's last line of defence: a fake that cannot start, or options the agent rejects.
-            catch (Exception ex) when (ex is not OperationCanceledException)
-#pragma warning restore CA1031
-            {
-                await context.Error.WriteLineAsync("error: demo failed: " + ex.Message).ConfigureAwait(false);
-                return ExitCodes.Failure;
-            }
+            return await RunAsync(context, level, cancellationToken).ConfigureAwait(false);
         });
         return command;
+    }
+
+    // Not async, and the switch tested on its own: the trimmer sees the constant and drops the demo (the fakes and
+    // Kestrel) from a native build that leaves it out.
+    private static Task<int> RunAsync(CliContext context, Microsoft.Extensions.Logging.LogLevel level, CancellationToken cancellationToken)
+    {
+        if (!DemoFeature.IsSupported)
+        {
+            return NotIncludedAsync(context);
+        }
+
+        return context.DemoIncluded ? RunIncludedAsync(context, level, cancellationToken) : NotIncludedAsync(context);
+    }
+
+    private static async Task<int> RunIncludedAsync(CliContext context, Microsoft.Extensions.Logging.LogLevel level, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await new DemoRunner(context, context.DemoScenario, level).RunAsync(cancellationToken).ConfigureAwait(false);
+        }
+#pragma warning disable CA1031 // The demo's last line of defence: a fake that cannot start, or options the agent rejects.
+        catch (Exception ex) when (ex is not OperationCanceledException)
+#pragma warning restore CA1031
+        {
+            await context.Error.WriteLineAsync("error: demo failed: " + ex.Message).ConfigureAwait(false);
+            return ExitCodes.Failure;
+        }
+    }
+
+    private static async Task<int> NotIncludedAsync(CliContext context)
+    {
+        await context.Error.WriteLineAsync(
+            "error: this native build of prefect-fargate-agent leaves the demo out (it would carry the fakes and a web "
+            + "server). Run the demo with the dotnet tool (dotnet tool install --global Prefect.Agent.Fargate.Cli), or "
+            + "publish with -p:IncludeDemo=true.").ConfigureAwait(false);
+        return ExitCodes.Failure;
     }
 }

@@ -33,6 +33,8 @@ internal sealed class CliHarness
 
     public DemoScenario DemoScenario { get; set; } = DemoScenario.Default;
 
+    public bool DemoIncluded { get; set; } = true;
+
     public bool OutputIsTerminal { get; set; }
 
     /// <summary>Gets or sets the demo's isolation; the real one (process environment) unless a test replaces it.</summary>
@@ -55,6 +57,7 @@ internal sealed class CliHarness
             Environment = name => environment.GetValueOrDefault(name),
             HandleSignals = false,
             DemoScenario = DemoScenario,
+            DemoIncluded = DemoIncluded,
             OutputIsTerminal = OutputIsTerminal,
             IsolateDemoEnvironment = IsolateDemoEnvironment,
             AgentFactory = AgentFactory ?? (options =>

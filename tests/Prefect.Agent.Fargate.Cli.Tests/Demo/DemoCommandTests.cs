@@ -72,6 +72,21 @@ public class DemoCommandTests
     }
 
     [Fact]
+    public async Task InvokeAsync_DemoLeftOutOfTheBuild_ExitsOneSayingHowToGetIt()
+    {
+        var started = false;
+        var cli = new CliHarness { DemoIncluded = false, DemoScenario = new DemoScenario { ConfigureFakes = (_, _) => started = true } };
+
+        var code = await cli.RunAsync("demo");
+
+        Assert.Equal(ExitCodes.Failure, code);
+        Assert.False(started, "no fake was started");
+        Assert.Contains("leaves the demo out", cli.Error.ToString(), StringComparison.Ordinal);
+        Assert.Contains("dotnet tool install --global Prefect.Agent.Fargate.Cli", cli.Error.ToString(), StringComparison.Ordinal);
+        Assert.Contains("-p:IncludeDemo=true", cli.Error.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task InvokeAsync_DemoWithARunNoAgentServes_TimesOutWithExitOneAndTheReason()
     {
         var cli = new CliHarness

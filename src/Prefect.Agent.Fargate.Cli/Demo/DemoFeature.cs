@@ -1,0 +1,19 @@
+using System.Diagnostics.CodeAnalysis;
+
+namespace Prefect.Agent.Fargate.Cli.Demo;
+
+/// <summary>
+/// Whether this build carries the demo: the fake Prefect API and fake ECS, with the Kestrel web server they run on.
+/// </summary>
+/// <remarks>
+/// The Native AOT binary leaves it out by default (<c>-p:IncludeDemo=true</c> keeps it): the trimmer then drops the
+/// fakes and Kestrel, 5.3 MB of the 20.4 MB binary, and the agent's resident memory shrinks by as much, because a
+/// running binary's file pages count in its RSS (benchmarks/README.md). The dotnet tool always has it.
+/// </remarks>
+internal static class DemoFeature
+{
+    public const string SwitchName = "Prefect.Agent.Fargate.Cli.IsDemoSupported";
+
+    [FeatureSwitchDefinition(SwitchName)]
+    public static bool IsSupported => !AppContext.TryGetSwitch(SwitchName, out var supported) || supported;
+}
