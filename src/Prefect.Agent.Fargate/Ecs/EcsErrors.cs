@@ -31,6 +31,12 @@ internal static class EcsErrors
             || Contains(exception, "Unable to describe task definition")
             || (Contains(exception, "task definition") && (Contains(exception, "not found") || Contains(exception, "does not exist"))));
 
+    /// <summary>Gets whether the caller's IAM identity may not call the operation (a missing permission does not pass by itself).</summary>
+    /// <param name="exception">The error.</param>
+    /// <returns><see langword="true"/> for an access-denied answer.</returns>
+    public static bool IsAccessDenied(Exception exception) =>
+        exception is AwsServiceException aws && aws.ErrorCode.Contains("AccessDenied", StringComparison.OrdinalIgnoreCase);
+
     private static bool IsClientException(AwsServiceException exception) =>
         string.Equals(exception.ErrorCode, "ClientException", StringComparison.Ordinal);
 

@@ -120,9 +120,6 @@ internal sealed class TaskDefinitionFamilyIndex
     /// <param name="family">The family.</param>
     public void MarkSeen(string family) => seen.TryAdd(family, 0);
 
-    private static bool IsAccessDenied(Exception exception) =>
-        exception is AwsServiceException aws && aws.ErrorCode.Contains("AccessDenied", StringComparison.OrdinalIgnoreCase);
-
     private static string Describe(Exception exception) => exception switch
     {
         AwsServiceException aws => string.IsNullOrEmpty(aws.ErrorMessage) ? aws.ErrorCode : $"{aws.ErrorCode}: {aws.ErrorMessage}",
@@ -195,7 +192,7 @@ internal sealed class TaskDefinitionFamilyIndex
         catch (Exception e)
         {
             // A missing permission does not come back by itself; anything else (throttling, network) may pass.
-            if (IsAccessDenied(e))
+            if (EcsErrors.IsAccessDenied(e))
             {
                 disabled = true;
             }
