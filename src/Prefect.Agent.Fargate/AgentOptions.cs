@@ -2,7 +2,11 @@ using System.Diagnostics.Metrics;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
-using Prefect.Agent.Fargate.Internal;
+using Prefect.Agent.Fargate.Composition;
+using Prefect.Agent.Fargate.Configuration;
+using Prefect.Agent.Fargate.Deployment;
+using Prefect.Agent.Fargate.Kwargs;
+using Prefect.Agent.Fargate.Pipeline;
 
 namespace Prefect.Agent.Fargate;
 

@@ -40,5 +40,5 @@ public sealed class BotocoreConfig
     /// <param name="text">The dictionary text.</param>
     /// <returns>The typed configuration; keys not given keep their defaults.</returns>
     /// <exception cref="FormatException">The text is not a dictionary, or a key or value is not understood.</exception>
-    public static BotocoreConfig Parse(string text) => Internal.BotocoreConfigParser.Parse(text);
+    public static BotocoreConfig Parse(string text) => Kwargs.BotocoreConfigParser.Parse(text);
 }

@@ -3,7 +3,11 @@ using Microsoft.Extensions.Options;
 using Prefect.Agent.Fargate.Diagnostics;
 using Prefect.Agent.Fargate.Ecs;
 using Prefect.Agent.Fargate.Hosting;
-using Prefect.Agent.Fargate.Internal;
+using Prefect.Agent.Fargate.Composition;
+using Prefect.Agent.Fargate.Configuration;
+using Prefect.Agent.Fargate.Deployment;
+using Prefect.Agent.Fargate.Kwargs;
+using Prefect.Agent.Fargate.Pipeline;
 using Prefect.Agent.Fargate.Polling;
 using Prefect.Agent.Fargate.Prefect;
 using Prefect.Agent.Fargate.S3;
@@ -97,9 +101,6 @@ public sealed class FargateAgent : IAsyncDisposable
             this.options, () => this.flowRunSource.Value, () => registry.Value, () => launcher.Value, () => externalKwargs.Value, planner, telemetry, logger);
         LogConfiguration();
     }
-
-    /// <summary>Gets the predicate of errors that stop the agent instead of being logged and survived.</summary>
-    internal static Func<Exception, bool> IsExceptionFatal { get; } = IsFatal;
 
     /// <summary>Gets the agent's resolved options (environment fallbacks applied).</summary>
     internal AgentOptions ResolvedOptions => options;
@@ -248,7 +249,7 @@ public sealed class FargateAgent : IAsyncDisposable
         catch (Exception ex)
         {
             faulted = true;
-            if (IsExceptionFatal(ex))
+            if (AgentErrors.IsFatal(ex))
             {
                 logger.FatalError(ex);
             }
@@ -330,14 +331,6 @@ public sealed class FargateAgent : IAsyncDisposable
             logger.ExternalKwargsEnabled();
         }
     }
-
-    // Authentication and configuration errors cannot heal by polling again.
-    private static bool IsFatal(Exception ex) => ex switch
-    {
-        PrefectAuthenticationException or OptionsValidationException => true,
-        AggregateException aggregate => aggregate.InnerExceptions.Any(IsFatal),
-        _ => false,
-    };
 
     private T Own<T>(T created)
         where T : class

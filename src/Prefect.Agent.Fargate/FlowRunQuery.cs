@@ -3,6 +3,9 @@ namespace Prefect.Agent.Fargate;
 /// <summary>A query for ready flow runs.</summary>
 public sealed class FlowRunQuery
 {
+    /// <summary>The most runs Prefect Server's <c>get_runs_in_queue</c> answers at once.</summary>
+    internal const int ServerPageSize = 25;
+
     /// <summary>Gets the agent's labels.</summary>
     public required IReadOnlyList<string> Labels { get; init; }
 

@@ -6,7 +6,7 @@ using Prefect.Agent.Fargate.Kwargs;
 namespace Prefect.Agent.Fargate.Deployment;
 
 /// <summary>The pure part of deploying a run (reference section 3): kwargs merge, family, image, command, container, RunTask body.</summary>
-internal sealed class DeploymentPlanner : Internal.IDeploymentPlanner
+internal sealed class DeploymentPlanner : IDeploymentPlanner
 {
     /// <summary>The longest task-definition family ECS accepts.</summary>
     public const int MaxFamilyLength = 255;

@@ -8,7 +8,11 @@ using Microsoft.Extensions.Options;
 using Prefect.Agent.Fargate;
 using Prefect.Agent.Fargate.Ecs;
 using Prefect.Agent.Fargate.Hosting;
-using Prefect.Agent.Fargate.Internal;
+using Prefect.Agent.Fargate.Composition;
+using Prefect.Agent.Fargate.Configuration;
+using Prefect.Agent.Fargate.Deployment;
+using Prefect.Agent.Fargate.Kwargs;
+using Prefect.Agent.Fargate.Pipeline;
 using Prefect.Agent.Fargate.Prefect;
 using Prefect.Agent.Fargate.S3;
 

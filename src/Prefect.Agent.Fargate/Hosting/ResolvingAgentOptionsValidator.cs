@@ -1,5 +1,9 @@
 using Microsoft.Extensions.Options;
-using Prefect.Agent.Fargate.Internal;
+using Prefect.Agent.Fargate.Composition;
+using Prefect.Agent.Fargate.Configuration;
+using Prefect.Agent.Fargate.Deployment;
+using Prefect.Agent.Fargate.Kwargs;
+using Prefect.Agent.Fargate.Pipeline;
 
 namespace Prefect.Agent.Fargate.Hosting;
 

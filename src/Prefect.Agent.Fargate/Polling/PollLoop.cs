@@ -44,7 +44,7 @@ internal sealed class PollLoop
         // With every slot taken there is a backlog: polling for each slot that frees would cost a poll and a claim call
         // per run (at a 20 launches/s quota, 20 polls a second). The loop refills a page at a time instead (Prefect
         // Server returns at most 25 ids), or half the slots when there are fewer, or after the back-off interval.
-        refillAt = Math.Clamp(options.MaxConcurrentDeployments / 2, 1, Prefect.PrefectFlowRunSource.ServerPageSize);
+        refillAt = Math.Clamp(options.MaxConcurrentDeployments / 2, 1, FlowRunQuery.ServerPageSize);
     }
 
     /// <summary>Polls until <c>MaxPolls</c> polls are done or <paramref name="stopping"/> is cancelled.</summary>
@@ -109,7 +109,7 @@ internal sealed class PollLoop
             };
             page = await source.GetReadyFlowRunsAsync(query, stopping).ConfigureAwait(false);
         }
-        catch (Exception ex) when (!(ex is OperationCanceledException && stopping.IsCancellationRequested) && !FargateAgent.IsExceptionFatal(ex))
+        catch (Exception ex) when (!(ex is OperationCanceledException && stopping.IsCancellationRequested) && !AgentErrors.IsFatal(ex))
         {
             logger.PollFailed(ex);
             status.RecordPoll(succeeded: false, timeProvider.GetUtcNow());

@@ -11,7 +11,7 @@ namespace Prefect.Agent.Fargate.Prefect;
 internal sealed partial class PrefectFlowRunSource : IFlowRunSource, IDisposable, IAsyncDisposable
 {
     /// <summary>The most ids Prefect Server's <c>get_runs_in_queue</c> returns (<c>queued_runs_returned_limit</c>).</summary>
-    public const int ServerPageSize = 25;
+    public const int ServerPageSize = FlowRunQuery.ServerPageSize;
 
     private readonly PrefectGraphQLClient client;
     private readonly PrefectBackend backend;

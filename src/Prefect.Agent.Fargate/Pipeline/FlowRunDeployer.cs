@@ -1,9 +1,10 @@
+using Prefect.Agent.Fargate.Deployment;
 using System.Diagnostics;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.Logging;
 using Prefect.Agent.Fargate.Diagnostics;
 
-namespace Prefect.Agent.Fargate.Internal;
+namespace Prefect.Agent.Fargate.Pipeline;
 
 /// <summary>
 /// The per-run pipeline (architecture steps 1-6): claim, external kwargs, plan, task definition, launch, report back.

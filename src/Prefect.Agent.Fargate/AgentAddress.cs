@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace Prefect.Agent.Fargate.Hosting;
+namespace Prefect.Agent.Fargate;
 
 /// <summary>
 /// The health endpoint's address, read as the original's <c>urlparse(agent_address)</c> did: a port is required,

@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
 
-namespace Prefect.Agent.Fargate.Internal;
+namespace Prefect.Agent.Fargate.Configuration;
 
 /// <summary>
 /// Deep copies of <see cref="AgentOptions"/>: the agent works on its own snapshot, so a caller that changes its

@@ -1,7 +1,8 @@
+using Prefect.Agent.Fargate.Composition;
 using Microsoft.Extensions.Options;
 using Prefect.Agent.Fargate.Kwargs;
 
-namespace Prefect.Agent.Fargate.Internal;
+namespace Prefect.Agent.Fargate.Configuration;
 
 /// <summary>
 /// What both paths run (the constructor and <c>ValidateOnStart</c>): resolve the environment fallbacks, then the

@@ -1,8 +1,8 @@
 using Microsoft.Extensions.Options;
 using Prefect.Agent.Fargate.Hosting;
-using static Prefect.Agent.Fargate.Internal.OptionValueFormatter;
+using static Prefect.Agent.Fargate.OptionValueFormatter;
 
-namespace Prefect.Agent.Fargate.Internal;
+namespace Prefect.Agent.Fargate.Configuration;
 
 /// <summary>
 /// Rules the attributes cannot express: lists, cross-field rules, URLs and the nested AWS settings. Every message

@@ -1,6 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 
-namespace Prefect.Agent.Fargate.Internal;
+namespace Prefect.Agent.Fargate;
 
 /// <summary>
 /// A number or duration must be greater than zero. Unlike <see cref="RangeAttribute"/>, the message carries the bad

@@ -2,7 +2,7 @@ using System.Text.Json.Nodes;
 using Prefect.Agent.Fargate.Deployment;
 using Prefect.Agent.Fargate.Kwargs;
 
-namespace Prefect.Agent.Fargate.Internal;
+namespace Prefect.Agent.Fargate.Composition;
 
 /// <summary>
 /// The pure collaborators the agent is composed from: the environment lookup, the Python-literal parser, the kwargs

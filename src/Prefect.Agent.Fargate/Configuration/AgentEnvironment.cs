@@ -1,7 +1,7 @@
 using System.Text.Json.Nodes;
 using Prefect.Agent.Fargate.Kwargs;
 
-namespace Prefect.Agent.Fargate.Internal;
+namespace Prefect.Agent.Fargate.Configuration;
 
 /// <summary>
 /// The ONE place where the original's environment fallbacks are applied (reference section 1; the table is in

@@ -1,6 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 
-namespace Prefect.Agent.Fargate.Internal;
+namespace Prefect.Agent.Fargate;
 
 /// <summary>A number or duration must be zero or more; the message carries the bad value and the fix.</summary>
 [AttributeUsage(AttributeTargets.Property)]

@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Options;
 
-namespace Prefect.Agent.Fargate.Internal;
+namespace Prefect.Agent.Fargate.Configuration;
 
 /// <summary>
 /// The validator generated from the DataAnnotations on <see cref="AgentOptions"/> (no reflection, AOT-safe). Used on

@@ -1,6 +1,6 @@
 using Prefect.Agent.Fargate.Kwargs;
 
-namespace Prefect.Agent.Fargate.Internal;
+namespace Prefect.Agent.Fargate.Configuration;
 
 /// <summary>The resolved snapshot of the options, the agent's parsed kwargs, and every validation failure.</summary>
 /// <param name="Resolved">The options with the environment fallbacks applied.</param>

@@ -3,7 +3,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Prefect.Agent.Fargate.Kwargs;
 
-namespace Prefect.Agent.Fargate.Internal;
+namespace Prefect.Agent.Fargate.Kwargs;
 
 /// <summary>
 /// Parses the original's <c>botocore_config</c> dictionary, as JSON or as a Python literal. Supported keys:

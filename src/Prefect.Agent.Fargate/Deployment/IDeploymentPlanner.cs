@@ -1,7 +1,7 @@
 using System.Text.Json.Nodes;
 using Prefect.Agent.Fargate.Deployment;
 
-namespace Prefect.Agent.Fargate.Internal;
+namespace Prefect.Agent.Fargate.Deployment;
 
 /// <summary>
 /// The seam over <see cref="DeploymentPlanner"/>, so the agent's pipeline can be tested with a fake plan (the plan

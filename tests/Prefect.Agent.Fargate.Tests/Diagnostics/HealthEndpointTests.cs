@@ -1,3 +1,4 @@
+using Prefect.Agent.Fargate.Diagnostics;
 using System.Net;
 using Microsoft.Extensions.Logging.Abstractions;
 using Prefect.Agent.Fargate.Hosting;

@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
 
-namespace Prefect.Agent.Fargate.Hosting;
+namespace Prefect.Agent.Fargate.Composition;
 
 /// <summary>The container's default when <see cref="AgentOptions.UseExternalKwargs"/> is off: no overrides, no S3 client.</summary>
 internal sealed class NoExternalKwargsProvider : IExternalKwargsProvider

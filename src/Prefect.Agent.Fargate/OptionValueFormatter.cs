@@ -1,7 +1,7 @@
 using System.ComponentModel.DataAnnotations;
 using System.Globalization;
 
-namespace Prefect.Agent.Fargate.Internal;
+namespace Prefect.Agent.Fargate;
 
 /// <summary>Formats validation messages the same way on every path: option, bad value, fix.</summary>
 internal static class OptionValueFormatter

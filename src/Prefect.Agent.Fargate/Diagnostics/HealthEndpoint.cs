@@ -5,7 +5,7 @@ using System.Text;
 using Microsoft.Extensions.Logging;
 using Prefect.Agent.Fargate.Diagnostics;
 
-namespace Prefect.Agent.Fargate.Hosting;
+namespace Prefect.Agent.Fargate.Diagnostics;
 
 /// <summary>
 /// The original's health/poke server (reference 4.9): <c>GET /api/health</c> answers <c>{}</c>, <c>GET /api/poke</c>
