@@ -1,12 +1,9 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using Prefect.Agent.Fargate.Diagnostics;
-using Prefect.Agent.Fargate.Ecs;
-using Prefect.Agent.Fargate.Hosting;
 using Prefect.Agent.Fargate.Composition;
 using Prefect.Agent.Fargate.Configuration;
-using Prefect.Agent.Fargate.Deployment;
-using Prefect.Agent.Fargate.Kwargs;
+using Prefect.Agent.Fargate.Diagnostics;
+using Prefect.Agent.Fargate.Ecs;
 using Prefect.Agent.Fargate.Pipeline;
 using Prefect.Agent.Fargate.Polling;
 using Prefect.Agent.Fargate.Prefect;

@@ -1,5 +1,4 @@
 using Microsoft.Extensions.Options;
-using Prefect.Agent.Fargate.Hosting;
 using static Prefect.Agent.Fargate.OptionValueFormatter;
 
 namespace Prefect.Agent.Fargate.Configuration;

@@ -1,5 +1,5 @@
-using Prefect.Agent.Fargate.Composition;
 using Microsoft.Extensions.Options;
+using Prefect.Agent.Fargate.Composition;
 using Prefect.Agent.Fargate.Kwargs;
 
 namespace Prefect.Agent.Fargate.Configuration;

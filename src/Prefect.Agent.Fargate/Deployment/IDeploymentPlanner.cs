@@ -1,5 +1,4 @@
 using System.Text.Json.Nodes;
-using Prefect.Agent.Fargate.Deployment;
 
 namespace Prefect.Agent.Fargate.Deployment;
 

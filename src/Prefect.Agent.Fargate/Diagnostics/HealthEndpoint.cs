@@ -3,7 +3,6 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text;
 using Microsoft.Extensions.Logging;
-using Prefect.Agent.Fargate.Diagnostics;
 
 namespace Prefect.Agent.Fargate.Diagnostics;
 

@@ -2,19 +2,17 @@ using Amazon.Extensions.NETCore.Setup;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using Prefect.Agent.Fargate;
-using Prefect.Agent.Fargate.Ecs;
-using Prefect.Agent.Fargate.Hosting;
 using Prefect.Agent.Fargate.Composition;
 using Prefect.Agent.Fargate.Configuration;
 using Prefect.Agent.Fargate.Deployment;
-using Prefect.Agent.Fargate.Kwargs;
-using Prefect.Agent.Fargate.Pipeline;
+using Prefect.Agent.Fargate.Ecs;
+using Prefect.Agent.Fargate.Hosting;
 using Prefect.Agent.Fargate.Prefect;
 using Prefect.Agent.Fargate.S3;
+using Prefect.Agent.Fargate;
 
 namespace Microsoft.Extensions.DependencyInjection;
 

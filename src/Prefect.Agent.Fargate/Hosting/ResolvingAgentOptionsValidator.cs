@@ -1,9 +1,6 @@
 using Microsoft.Extensions.Options;
 using Prefect.Agent.Fargate.Composition;
 using Prefect.Agent.Fargate.Configuration;
-using Prefect.Agent.Fargate.Deployment;
-using Prefect.Agent.Fargate.Kwargs;
-using Prefect.Agent.Fargate.Pipeline;
 
 namespace Prefect.Agent.Fargate.Hosting;
 

@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Prefect.Agent.Fargate.Kwargs;
 
 namespace Prefect.Agent.Fargate.Kwargs;
 

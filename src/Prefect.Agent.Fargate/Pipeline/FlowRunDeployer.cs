@@ -1,7 +1,7 @@
-using Prefect.Agent.Fargate.Deployment;
 using System.Diagnostics;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.Logging;
+using Prefect.Agent.Fargate.Deployment;
 using Prefect.Agent.Fargate.Diagnostics;
 
 namespace Prefect.Agent.Fargate.Pipeline;

@@ -1,8 +1,4 @@
-using Prefect.Agent.Fargate.Composition;
 using Prefect.Agent.Fargate.Configuration;
-using Prefect.Agent.Fargate.Deployment;
-using Prefect.Agent.Fargate.Kwargs;
-using Prefect.Agent.Fargate.Pipeline;
 using Prefect.Agent.Fargate.Tests.Fakes;
 
 namespace Prefect.Agent.Fargate.Tests.Configuration;
@@ -47,10 +43,21 @@ public sealed class AgentEnvironmentTests
         _ = expected;
         var options = new AgentOptions
         {
-            Name = "mine", Labels = ["mine"], EnvVars = new Dictionary<string, string> { ["M"] = "mine" },
-            AgentAddress = "http://127.0.0.1:1", NoCloudLogs = false, ApiUrl = new Uri("https://mine.example"),
-            Backend = PrefectBackend.Cloud, ApiKey = "mine", TenantId = "mine", AgentToken = "mine", FlowLoggingLevel = "mine",
-            AwsAccessKeyId = "mine", AwsSecretAccessKey = "mine", AwsSessionToken = "mine", RegionName = "mine",
+            Name = "mine",
+            Labels = ["mine"],
+            EnvVars = new Dictionary<string, string> { ["M"] = "mine" },
+            AgentAddress = "http://127.0.0.1:1",
+            NoCloudLogs = false,
+            ApiUrl = new Uri("https://mine.example"),
+            Backend = PrefectBackend.Cloud,
+            ApiKey = "mine",
+            TenantId = "mine",
+            AgentToken = "mine",
+            FlowLoggingLevel = "mine",
+            AwsAccessKeyId = "mine",
+            AwsSecretAccessKey = "mine",
+            AwsSessionToken = "mine",
+            RegionName = "mine",
         };
         var before = Read(AgentEnvironment.Resolve(options, _ => null), property);
 

@@ -1,8 +1,4 @@
-using Prefect.Agent.Fargate.Composition;
 using Prefect.Agent.Fargate.Configuration;
-using Prefect.Agent.Fargate.Deployment;
-using Prefect.Agent.Fargate.Kwargs;
-using Prefect.Agent.Fargate.Pipeline;
 using Prefect.Agent.Fargate.Tests.Fakes;
 
 namespace Prefect.Agent.Fargate.Tests.Configuration;

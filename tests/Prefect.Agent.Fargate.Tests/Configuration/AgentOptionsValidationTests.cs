@@ -1,11 +1,8 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
-using Prefect.Agent.Fargate.Composition;
 using Prefect.Agent.Fargate.Configuration;
-using Prefect.Agent.Fargate.Deployment;
 using Prefect.Agent.Fargate.Kwargs;
-using Prefect.Agent.Fargate.Pipeline;
 using Prefect.Agent.Fargate.Tests.Fakes;
 
 namespace Prefect.Agent.Fargate.Tests.Configuration;

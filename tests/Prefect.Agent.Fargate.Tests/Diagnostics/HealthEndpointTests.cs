@@ -1,7 +1,6 @@
-using Prefect.Agent.Fargate.Diagnostics;
 using System.Net;
 using Microsoft.Extensions.Logging.Abstractions;
-using Prefect.Agent.Fargate.Hosting;
+using Prefect.Agent.Fargate.Diagnostics;
 using Prefect.Agent.Fargate.Tests.Fakes;
 
 namespace Prefect.Agent.Fargate.Tests.Hosting;

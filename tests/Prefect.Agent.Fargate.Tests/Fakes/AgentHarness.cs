@@ -2,10 +2,7 @@ using System.Text.Json.Nodes;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Prefect.Agent.Fargate.Composition;
-using Prefect.Agent.Fargate.Configuration;
-using Prefect.Agent.Fargate.Deployment;
 using Prefect.Agent.Fargate.Kwargs;
-using Prefect.Agent.Fargate.Pipeline;
 
 namespace Prefect.Agent.Fargate.Tests.Fakes;
 

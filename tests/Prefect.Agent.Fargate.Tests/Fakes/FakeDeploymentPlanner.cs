@@ -1,10 +1,6 @@
 using System.Collections.Concurrent;
 using System.Text.Json.Nodes;
 using Prefect.Agent.Fargate.Deployment;
-using Prefect.Agent.Fargate.Composition;
-using Prefect.Agent.Fargate.Configuration;
-using Prefect.Agent.Fargate.Kwargs;
-using Prefect.Agent.Fargate.Pipeline;
 
 namespace Prefect.Agent.Fargate.Tests.Fakes;
 

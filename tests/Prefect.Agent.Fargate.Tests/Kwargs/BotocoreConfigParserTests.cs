@@ -1,8 +1,4 @@
-using Prefect.Agent.Fargate.Composition;
-using Prefect.Agent.Fargate.Configuration;
-using Prefect.Agent.Fargate.Deployment;
 using Prefect.Agent.Fargate.Kwargs;
-using Prefect.Agent.Fargate.Pipeline;
 
 namespace Prefect.Agent.Fargate.Tests.Kwargs;
 

@@ -2,10 +2,6 @@ using System.Text.Json.Nodes;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Testing;
 using Prefect.Agent.Fargate.Composition;
-using Prefect.Agent.Fargate.Configuration;
-using Prefect.Agent.Fargate.Deployment;
-using Prefect.Agent.Fargate.Kwargs;
-using Prefect.Agent.Fargate.Pipeline;
 using Prefect.Agent.Fargate.Testing.Ecs;
 using Prefect.Agent.Fargate.Testing.Prefect;
 
