@@ -108,6 +108,18 @@ internal sealed class FlowRunDeployer
     private async Task<DeploymentResult> DeployCoreAsync(FlowRun run, Action<Task>? trailing, CancellationToken cancellationToken)
     {
         logger.Deploying(run.Id);
+        var claim = await ClaimAsync(run, cancellationToken).ConfigureAwait(false);
+        return claim.Claimed is { } claimed
+            ? await LaunchClaimedAsync(claimed, trailing, cancellationToken).ConfigureAwait(false)
+            : claim.Result!;
+    }
+
+    /// <summary>Step 1: marks the run Submitted under its version lock; from then on the run is the agent's.</summary>
+    /// <param name="run">The run, with the version read with its metadata.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The claimed run, or the result of a run that is not ours (taken by another agent, or the claim failed).</returns>
+    public async Task<ClaimOutcome> ClaimAsync(FlowRun run, CancellationToken cancellationToken)
+    {
         logger.UpdatingToSubmitted(run.Id);
         FlowRunClaim claim;
         try
@@ -118,15 +130,30 @@ internal sealed class FlowRunDeployer
         {
             // Not ours (yet): no deployment and no Failed state; the run stays Scheduled for the next poll.
             logger.ClaimFailed(ex, run.Id);
-            return new DeploymentResult { FlowRunId = run.Id, Status = DeploymentStatus.NotClaimed, Error = ex.Message };
+            return new ClaimOutcome(null, new DeploymentResult { FlowRunId = run.Id, Status = DeploymentStatus.NotClaimed, Error = ex.Message });
         }
 
         if (!claim.IsClaimed)
         {
             logger.TakenByAnotherAgent(run.Id);
-            return new DeploymentResult { FlowRunId = run.Id, Status = DeploymentStatus.Skipped };
+            return new ClaimOutcome(null, new DeploymentResult { FlowRunId = run.Id, Status = DeploymentStatus.Skipped });
         }
 
+        return new ClaimOutcome(new ClaimedFlowRun(run, claim.Version), null);
+    }
+
+    /// <summary>
+    /// Steps 2-6 for a run the agent owns: external kwargs, plan, task definition, launch, report back (Submitted line,
+    /// or Failed). The RunTask clientToken depends on the run and its claimed version only, so launching the same
+    /// claimed run again never starts a second task.
+    /// </summary>
+    /// <param name="claimed">The run and its version after Submitted.</param>
+    /// <param name="trailing">Takes the Submitted line's write instead of awaiting it (see <see cref="DeployAsync"/>).</param>
+    /// <param name="cancellationToken">Cancels the deployment.</param>
+    /// <returns>The outcome: Submitted or Failed.</returns>
+    public async Task<DeploymentResult> LaunchClaimedAsync(ClaimedFlowRun claimed, Action<Task>? trailing, CancellationToken cancellationToken)
+    {
+        var (run, version) = claimed;
         string? taskDefinition = null;
         try
         {
@@ -136,7 +163,7 @@ internal sealed class FlowRunDeployer
                 external = await externalKwargs().GetKwargsAsync(run, cancellationToken).ConfigureAwait(false);
             }
 
-            var plan = planner.Plan(run, claim.Version, external);
+            var plan = planner.Plan(run, version, external);
             taskDefinition = await registry().EnsureAsync(plan.TaskDefinition, cancellationToken).ConfigureAwait(false);
             plan.RunTask["taskDefinition"] = taskDefinition;
             var launched = await launcher().RunTaskAsync(new TaskLaunchRequest { FlowRunId = run.Id, Request = plan.RunTask }, cancellationToken).ConfigureAwait(false);
@@ -163,7 +190,7 @@ internal sealed class FlowRunDeployer
             try
             {
                 // The version after Submitted: the one read with the metadata is stale by now (item 19).
-                await source().MarkFailedAsync(run, claim.Version, message, cancellationToken).ConfigureAwait(false);
+                await source().MarkFailedAsync(run, version, message, cancellationToken).ConfigureAwait(false);
             }
             catch (Exception markFailed) when (!(markFailed is OperationCanceledException && cancellationToken.IsCancellationRequested))
             {
