@@ -1,9 +1,19 @@
 namespace Prefect.Agent.Fargate;
 
 /// <summary>
-/// Client-side token buckets per ECS API group, shared by the whole process. Defaults are AWS's published
-/// defaults for ECS API request throttling; accounts with raised quotas raise them here.
+/// Client-side token buckets per ECS API group. Defaults are AWS's published defaults for ECS API request throttling
+/// and AWS Fargate's throttling quotas (<see href="https://docs.aws.amazon.com/AmazonECS/latest/developerguide/throttling.html">AWS
+/// Fargate throttling quotas</see>); accounts with raised quotas raise them here.
 /// </summary>
+/// <remarks>
+/// AWS throttles per account and region. Agents share buckets only through an explicit <see cref="Limiter"/>: agents
+/// built with the same <see cref="EcsRateLimiter"/> instance (every agent of one DI container gets the container's)
+/// draw from the same buckets per endpoint and region; an agent without one has buckets of its own.
+/// Several agents (or processes) on one account converge on their share without configuration: when ECS throttles a
+/// call, the buckets it drew from halve their rate (multiplicative decrease) and recover by a tenth of their rate per
+/// second without throttling (additive increase). Teams that know how many agents share the account can also set
+/// <see cref="AccountShare"/>.
+/// </remarks>
 public sealed class EcsRateLimitOptions
 {
     /// <summary>Gets or sets whether client-side rate limiting is on.</summary>
@@ -32,6 +42,33 @@ public sealed class EcsRateLimitOptions
     /// <summary>Gets or sets the Describe and List actions' bucket.</summary>
     /// <value>The default value is a burst of 50 and 20 per second.</value>
     public TokenBucketOptions DescribeAndList { get; set; } = new() { Burst = 50, RatePerSecond = 20 };
+
+    /// <summary>
+    /// Gets or sets the bucket of RunTask calls on Fargate (launch type <c>FARGATE</c>, or a capacity provider strategy
+    /// naming <c>FARGATE</c> or <c>FARGATE_SPOT</c>), besides <see cref="ClusterModify"/> and <see cref="FargateLaunch"/>:
+    /// AWS limits them to 20 per second, burst and sustained, each call starting up to 10 tasks
+    /// (<see href="https://docs.aws.amazon.com/AmazonECS/latest/developerguide/throttling.html">AWS Fargate throttling quotas</see>).
+    /// </summary>
+    /// <value>The default value is a burst of 20 and 20 per second.</value>
+    public TokenBucketOptions FargateRunTask { get; set; } = new() { Burst = 20, RatePerSecond = 20 };
+
+    /// <summary>
+    /// Gets or sets the share of the account's quotas this agent uses, for teams that know how many agents share one
+    /// account and region: every bucket's rate and burst are multiplied by it (a burst at least 1). E.g. 0.5 for two
+    /// agents. Without it, agents still converge on their share through the adaptive slow-down, at the cost of some
+    /// throttled calls.
+    /// </summary>
+    /// <value>The default value is 1 (the whole account). It must be greater than 0 and at most 1.</value>
+    public double AccountShare { get; set; } = 1;
+
+    /// <summary>
+    /// Gets or sets the object that owns the buckets, one governor per ECS endpoint and region: agents constructed
+    /// with the same instance share their buckets (as AWS does per account and region). <see langword="null"/> gives the
+    /// agent buckets of its own. <c>AddFargateAgent</c> sets the DI container's <see cref="EcsRateLimiter"/> when it is
+    /// <see langword="null"/>, so every agent of a container shares.
+    /// </summary>
+    /// <value>The default value is <see langword="null"/>.</value>
+    public EcsRateLimiter? Limiter { get; set; }
 
     /// <summary>Gets or sets the Fargate task launch rate (tasks started per second).</summary>
     /// <value>The default value is a burst of 100 and 20 per second.</value>

@@ -24,6 +24,10 @@ internal static class StartOptionsBuilder
         // rate limits (AWS's default quotas) apply (off for accounts with raised quotas or for load tests), and whether
         // the families are listed once (off when the IAM policy lacks ecs:ListTaskDefinitionFamilies).
         "max_concurrent_deployments", "ecs_rate_limits", "list_task_definition_families",
+
+        // .NET-only: the client-side ECS rate limits' share of the account, headroom, and each bucket as BURST:RATE.
+        "ecs_rate_share", "ecs_rate_headroom", "ecs_rate_cluster_modify", "ecs_rate_task_definition_modify",
+        "ecs_rate_describe_and_list", "ecs_rate_fargate_launch", "ecs_rate_fargate_run_task",
     ];
 
     // The original passed these as separate keyword arguments or Prefect config, so a trailing item of the same name
@@ -249,6 +253,43 @@ internal static class StartOptionsBuilder
                 }
 
                 return true;
+            case "ecs_rate_share":
+                if (double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var share) && share > 0 && share <= 1)
+                {
+                    options.EcsRateLimits.AccountShare = share;
+                }
+                else
+                {
+                    errors.Add($"ecs_rate_share: '{value}' is not a number greater than 0 and at most 1; give e.g. ecs_rate_share=0.5 for two agents on one account.");
+                }
+
+                return true;
+            case "ecs_rate_headroom":
+                if (double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var headroom) && headroom >= 0 && headroom <= 10)
+                {
+                    options.EcsRateLimits.Headroom = TimeSpan.FromSeconds(headroom);
+                }
+                else
+                {
+                    errors.Add($"ecs_rate_headroom: '{value}' is not a number of seconds between 0 and 10; give e.g. ecs_rate_headroom=0.1 (the default), or 0 to turn it off.");
+                }
+
+                return true;
+            case "ecs_rate_cluster_modify":
+                SetBucket(options.EcsRateLimits.ClusterModify, key, value, errors);
+                return true;
+            case "ecs_rate_task_definition_modify":
+                SetBucket(options.EcsRateLimits.TaskDefinitionModify, key, value, errors);
+                return true;
+            case "ecs_rate_describe_and_list":
+                SetBucket(options.EcsRateLimits.DescribeAndList, key, value, errors);
+                return true;
+            case "ecs_rate_fargate_launch":
+                SetBucket(options.EcsRateLimits.FargateLaunch, key, value, errors);
+                return true;
+            case "ecs_rate_fargate_run_task":
+                SetBucket(options.EcsRateLimits.FargateRunTask, key, value, errors);
+                return true;
             case "list_task_definition_families":
                 if (ParseBoolean(key, value, errors) is { } listFamilies)
                 {
@@ -291,6 +332,27 @@ internal static class StartOptionsBuilder
                 return true;
             default:
                 return false;
+        }
+    }
+
+    /// <summary>Sets a token bucket from <c>BURST:RATE</c> (a whole burst of at least 1, a rate per second greater than 0).</summary>
+    /// <param name="bucket">The bucket to set.</param>
+    /// <param name="key">The item's key, for messages.</param>
+    /// <param name="value">The item's value.</param>
+    /// <param name="errors">Collects the usage errors.</param>
+    private static void SetBucket(TokenBucketOptions bucket, string key, string value, List<string> errors)
+    {
+        var parts = value.Split(':');
+        if (parts.Length == 2
+            && int.TryParse(parts[0], NumberStyles.Integer, CultureInfo.InvariantCulture, out var burst) && burst >= 1
+            && double.TryParse(parts[1], NumberStyles.Float, CultureInfo.InvariantCulture, out var rate) && rate > 0 && !double.IsInfinity(rate))
+        {
+            bucket.Burst = burst;
+            bucket.RatePerSecond = rate;
+        }
+        else
+        {
+            errors.Add($"{key}: '{value}' is not BURST:RATE (a whole burst of at least 1 and a rate per second greater than 0); give e.g. {key}=20:20.");
         }
     }
 

@@ -134,6 +134,11 @@ internal sealed class AgentOptionsCustomValidator : IValidateOptions<AgentOption
         Bucket("TaskDefinitionModify", limits.TaskDefinitionModify);
         Bucket("DescribeAndList", limits.DescribeAndList);
         Bucket("FargateLaunch", limits.FargateLaunch);
+        Bucket("FargateRunTask", limits.FargateRunTask);
+        if (!(limits.AccountShare > 0 && limits.AccountShare <= 1))
+        {
+            builder.AddError(Message("EcsRateLimits.AccountShare", limits.AccountShare, "must be greater than 0 and at most 1", "Use e.g. 0.5 for two agents on one account, or 1 (the default)."));
+        }
 
         void Bucket(string bucketName, TokenBucketOptions? bucket)
         {

@@ -75,6 +75,9 @@ internal static class AgentOptionsSnapshot
         TaskDefinitionModify = Copy(source.TaskDefinitionModify),
         DescribeAndList = Copy(source.DescribeAndList),
         FargateLaunch = Copy(source.FargateLaunch),
+        FargateRunTask = Copy(source.FargateRunTask),
+        AccountShare = source.AccountShare,
+        Limiter = source.Limiter,
     };
 
     private static TokenBucketOptions Copy(TokenBucketOptions? source) => source is null

@@ -98,6 +98,9 @@ public static class FargateAgentServiceCollectionExtensions
         services.TryAddSingleton(AgentComposition.Default);
         services.TryAddSingleton<FargateAgentRegistry>();
 
+        // One owner of the ECS rate limits per container: its agents share buckets per endpoint and region.
+        services.TryAddSingleton<EcsRateLimiter>();
+
         // The defaults: a seam registered without a key is used by every agent; AddFlowRunSource<T>() and friends
         // replace one agent's. Only when neither exists does the agent get the Prefect, ECS and S3 implementations.
         services.TryAddKeyedSingleton<IFlowRunSource>(name, (sp, _) =>
@@ -156,6 +159,10 @@ public static class FargateAgentServiceCollectionExtensions
         }
 
         options.MeterFactory ??= sp.GetService<System.Diagnostics.Metrics.IMeterFactory>();
+        if (options.EcsRateLimits is { Limiter: null } limits)
+        {
+            limits.Limiter = sp.GetRequiredService<EcsRateLimiter>();
+        }
 
         if (sp.GetService<AWSOptions>() is { } aws)
         {

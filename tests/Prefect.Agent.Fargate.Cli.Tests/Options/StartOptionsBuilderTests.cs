@@ -238,7 +238,37 @@ public class StartOptionsBuilderTests
         Assert.Empty(options.Kwargs);
     }
 
+    [Fact]
+    public void Build_RateItems_SetShareHeadroomAndEachBucket()
+    {
+        var options = StartOptionsBuilder.Build(new StartArguments
+        {
+            Trailing =
+            [
+                "ecs_rate_share=0.5", "ecs_rate_headroom=0.25", "ecs_rate_cluster_modify=200:80", "ecs_rate_task_definition_modify=40:2",
+                "ecs_rate_describe_and_list=100:40", "ecs_rate_fargate_launch=500:100", "ecs_rate_fargate_run_task=50:50",
+            ],
+        });
+
+        var limits = options.EcsRateLimits;
+        Assert.Equal(0.5, limits.AccountShare);
+        Assert.Equal(TimeSpan.FromMilliseconds(250), limits.Headroom);
+        Assert.Equal((200, 80.0), (limits.ClusterModify.Burst, limits.ClusterModify.RatePerSecond));
+        Assert.Equal((40, 2.0), (limits.TaskDefinitionModify.Burst, limits.TaskDefinitionModify.RatePerSecond));
+        Assert.Equal((100, 40.0), (limits.DescribeAndList.Burst, limits.DescribeAndList.RatePerSecond));
+        Assert.Equal((500, 100.0), (limits.FargateLaunch.Burst, limits.FargateLaunch.RatePerSecond));
+        Assert.Equal((50, 50.0), (limits.FargateRunTask.Burst, limits.FargateRunTask.RatePerSecond));
+        Assert.Empty(options.Kwargs);
+    }
+
     [Theory]
+    [InlineData("ecs_rate_share=0", "ecs_rate_share: '0'")]
+    [InlineData("ecs_rate_share=1.5", "ecs_rate_share: '1.5'")]
+    [InlineData("ecs_rate_headroom=-1", "ecs_rate_headroom: '-1'")]
+    [InlineData("ecs_rate_headroom=11", "ecs_rate_headroom: '11'")]
+    [InlineData("ecs_rate_fargate_run_task=20", "ecs_rate_fargate_run_task: '20' is not BURST:RATE")]
+    [InlineData("ecs_rate_cluster_modify=0:40", "ecs_rate_cluster_modify: '0:40'")]
+    [InlineData("ecs_rate_describe_and_list=50:0", "ecs_rate_describe_and_list: '50:0'")]
     [InlineData("max_concurrent_deployments=0", "max_concurrent_deployments: '0'")]
     [InlineData("max_concurrent_deployments=many", "max_concurrent_deployments: 'many'")]
     [InlineData("ecs_rate_limits=off", "ecs_rate_limits: 'off'")]

@@ -142,19 +142,130 @@ public sealed class EcsRateGovernorTests
     }
 
     [Fact]
-    public void GetShared_SameEndpointAndRegion_IsOneGovernorPerProcess_AndNoneWhenDisabled()
+    public void Create_SameLimiter_SharesPerEndpointAndRegion_WithoutLimiter_OwnGovernor_AndNoneWhenDisabled()
     {
         var time = new FakeTimeProvider();
         var endpoint = new Uri("https://ecs.eu-west-3.amazonaws.com/");
+        var limiter = new EcsRateLimiter();
 
-        var first = EcsRateGovernor.GetShared(endpoint, "eu-west-3", new EcsRateLimitOptions(), time);
-        var second = EcsRateGovernor.GetShared(endpoint, "eu-west-3", new EcsRateLimitOptions(), time);
-        var other = EcsRateGovernor.GetShared(endpoint, "eu-west-2", new EcsRateLimitOptions(), time);
+        var first = EcsRateGovernor.Create(endpoint, "eu-west-3", new EcsRateLimitOptions { Limiter = limiter }, time);
+        var second = EcsRateGovernor.Create(endpoint, "eu-west-3", new EcsRateLimitOptions { Limiter = limiter }, time);
+        var other = EcsRateGovernor.Create(endpoint, "eu-west-2", new EcsRateLimitOptions { Limiter = limiter }, time);
+        var otherLimiter = EcsRateGovernor.Create(endpoint, "eu-west-3", new EcsRateLimitOptions { Limiter = new EcsRateLimiter() }, time);
+        var own = EcsRateGovernor.Create(endpoint, "eu-west-3", new EcsRateLimitOptions(), time);
 
         Assert.NotNull(first);
         Assert.Same(first, second);
         Assert.NotSame(first, other);
-        Assert.Null(EcsRateGovernor.GetShared(endpoint, "eu-west-3", new EcsRateLimitOptions { Enabled = false }, time));
+        Assert.NotSame(first, otherLimiter);
+        Assert.NotSame(first, own);
+        Assert.Null(EcsRateGovernor.Create(endpoint, "eu-west-3", new EcsRateLimitOptions { Enabled = false, Limiter = limiter }, time));
+    }
+
+    [Fact]
+    public void Create_SameLimiterWithOtherLimits_IsAClearError()
+    {
+        var time = new FakeTimeProvider();
+        var endpoint = new Uri("https://ecs.eu-west-3.amazonaws.com/");
+        var limiter = new EcsRateLimiter();
+        EcsRateGovernor.Create(endpoint, "eu-west-3", new EcsRateLimitOptions { Limiter = limiter }, time);
+
+        var ex = Assert.Throws<InvalidOperationException>(() =>
+            EcsRateGovernor.Create(endpoint, "eu-west-3", new EcsRateLimitOptions { Limiter = limiter, AccountShare = 0.5 }, time));
+
+        Assert.Contains("AccountShare=0.5", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("own EcsRateLimiter", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void IsFargate_LaunchTypeOrAFargateCapacityProvider_NotAnyStrategy()
+    {
+        Assert.True(EcsRateGovernor.IsFargate(new JsonObject { ["launchType"] = "FARGATE" }));
+        Assert.False(EcsRateGovernor.IsFargate(new JsonObject { ["launchType"] = "EC2" }));
+        Assert.True(EcsRateGovernor.IsFargate(new JsonObject
+        {
+            ["capacityProviderStrategy"] = new JsonArray(new JsonObject { ["capacityProvider"] = "my-asg" }, new JsonObject { ["capacityProvider"] = "FARGATE" }),
+        }));
+        Assert.False(EcsRateGovernor.IsFargate(new JsonObject
+        {
+            ["count"] = 2,
+            ["capacityProviderStrategy"] = new JsonArray(new JsonObject { ["capacityProvider"] = "my-ec2-asg" }),
+        }));
+        Assert.Equal(0, EcsRateGovernor.FargateLaunches(new JsonObject
+        {
+            ["count"] = 2,
+            ["capacityProviderStrategy"] = new JsonArray(new JsonObject { ["capacityProvider"] = "my-ec2-asg" }),
+        }));
+        Assert.False(EcsRateGovernor.IsFargate(null));
+    }
+
+    [Fact]
+    public async Task AcquireAsync_FargateRunTask_DefaultsLimitTo20CallsPerSecond()
+    {
+        var time = new FakeTimeProvider();
+        using var governor = new EcsRateGovernor(new EcsRateLimitOptions { Headroom = TimeSpan.Zero }, time);
+        var fargate = new JsonObject { ["launchType"] = "FARGATE" };
+        for (var i = 0; i < 20; i++)
+        {
+            await governor.AcquireAsync("RunTask", fargate, CancellationToken.None);
+        }
+
+        var twentyFirst = governor.AcquireAsync("RunTask", fargate, CancellationToken.None).AsTask();
+        Assert.False(twentyFirst.IsCompleted);
+        // 20 calls plus the waiting one's token.
+        Assert.Equal(79, governor.GetBucket(EcsApiGroup.ClusterModify).AvailableTokens);
+
+        // EC2 RunTask calls do not draw from Fargate's bucket.
+        await governor.AcquireAsync("RunTask", new JsonObject { ["launchType"] = "EC2" }, CancellationToken.None);
+
+        time.Advance(TimeSpan.FromMilliseconds(50));
+        await twentyFirst.WaitAsync(TimeSpan.FromSeconds(10));
+    }
+
+    [Fact]
+    public void OnThrottled_FargateRunTask_SlowsItsBuckets_AndRecoversSlowly()
+    {
+        var time = new FakeTimeProvider();
+        using var governor = new EcsRateGovernor(new EcsRateLimitOptions(), time);
+
+        Assert.True(governor.OnThrottled("RunTask", new JsonObject { ["launchType"] = "FARGATE" }));
+
+        Assert.Equal(10, governor.FargateRunTask.EffectiveRatePerSecond, 3);
+        Assert.Equal(10, governor.FargateLaunch.EffectiveRatePerSecond, 3);
+        Assert.Equal(20, governor.GetBucket(EcsApiGroup.ClusterModify).EffectiveRatePerSecond, 3);
+        Assert.Equal(1, governor.GetBucket(EcsApiGroup.TaskDefinitionModify).EffectiveRatePerSecond, 3);
+
+        // Additive increase: a tenth of the configured rate per second without throttling, after a second's pause.
+        time.Advance(TimeSpan.FromSeconds(3));
+        Assert.Equal(14, governor.FargateRunTask.EffectiveRatePerSecond, 3);
+        time.Advance(TimeSpan.FromSeconds(10));
+        Assert.Equal(20, governor.FargateRunTask.EffectiveRatePerSecond, 3);
+    }
+
+    [Fact]
+    public void OnThrottled_Ec2RunTask_LeavesFargateBucketsAlone()
+    {
+        var time = new FakeTimeProvider();
+        using var governor = new EcsRateGovernor(new EcsRateLimitOptions(), time);
+
+        governor.OnThrottled("RunTask", new JsonObject { ["launchType"] = "EC2" });
+
+        Assert.Equal(20, governor.FargateRunTask.EffectiveRatePerSecond, 3);
+        Assert.Equal(20, governor.GetBucket(EcsApiGroup.ClusterModify).EffectiveRatePerSecond, 3);
+    }
+
+    [Fact]
+    public void AccountShare_ScalesEveryBucketsRateAndBurst_BurstAtLeastOne()
+    {
+        var time = new FakeTimeProvider();
+        using var governor = new EcsRateGovernor(new EcsRateLimitOptions { AccountShare = 0.25, Headroom = TimeSpan.Zero }, time);
+
+        Assert.Equal(25, governor.GetBucket(EcsApiGroup.ClusterModify).Burst);
+        Assert.Equal(10, governor.GetBucket(EcsApiGroup.ClusterModify).ConfiguredRatePerSecond, 3);
+        Assert.Equal(5, governor.FargateRunTask.Burst);
+        Assert.Equal(5, governor.FargateRunTask.ConfiguredRatePerSecond, 3);
+        Assert.Equal(5, governor.GetBucket(EcsApiGroup.TaskDefinitionModify).Burst);
+        Assert.Equal(1, EcsRateGovernor.Scale(new TokenBucketOptions { Burst = 2, RatePerSecond = 1 }, 0.1).Burst);
     }
 
     [Fact]

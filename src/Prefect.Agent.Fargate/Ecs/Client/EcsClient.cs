@@ -98,7 +98,7 @@ internal sealed class EcsClient : IEcsClient, IDisposable
 
     public EcsClientStatistics Statistics { get; } = new();
 
-    /// <summary>Creates the agent's client: settings from the options, the process-wide governor, the options' logger and clock.</summary>
+    /// <summary>Creates the agent's client: settings from the options, the governor of its EcsRateLimits (shared through their Limiter), the options' logger and clock.</summary>
     /// <param name="options">The agent's resolved options.</param>
     /// <param name="settings">Settings already resolved, or <see langword="null"/> to resolve them.</param>
     /// <returns>The client.</returns>
@@ -106,7 +106,7 @@ internal sealed class EcsClient : IEcsClient, IDisposable
     {
         ArgumentNullException.ThrowIfNull(options);
         settings ??= AwsClientSettings.Resolve(options);
-        var governor = EcsRateGovernor.GetShared(settings.EcsEndpoint, settings.Region.SystemName, options.EcsRateLimits ?? new EcsRateLimitOptions(), options.TimeProvider);
+        var governor = EcsRateGovernor.Create(settings.EcsEndpoint, settings.Region.SystemName, options.EcsRateLimits ?? new EcsRateLimitOptions(), options.TimeProvider);
         return new EcsClient(settings, governor, options.LoggerFactory.CreateLogger("Prefect.Agent.Fargate.Ecs.Client"), options.TimeProvider);
     }
 
@@ -224,12 +224,12 @@ internal sealed class EcsClient : IEcsClient, IDisposable
 
         Statistics.OnAttempt(operation);
         return await timeoutPipeline.ExecuteAsync(
-            static (state, ct) => state.Client.SendAsync(state.Service, state.Operation, state.Body, ct),
-            (Client: this, Service: service, Operation: operation, Body: body),
+            static (state, ct) => state.Client.SendAsync(state.Service, state.Operation, state.Request, state.Body, ct),
+            (Client: this, Service: service, Operation: operation, Request: request, Body: body),
             cancellationToken).ConfigureAwait(false);
     }
 
-    private async ValueTask<ResponseBody> SendAsync(AwsService service, string operation, byte[] body, CancellationToken cancellationToken)
+    private async ValueTask<ResponseBody> SendAsync(AwsService service, string operation, JsonObject request, byte[] body, CancellationToken cancellationToken)
     {
         var endpoint = ReferenceEquals(service, AwsService.Tagging) ? settings.TaggingEndpoint : settings.EcsEndpoint;
         using var message = new HttpRequestMessage(HttpMethod.Post, endpoint);
@@ -250,7 +250,7 @@ internal sealed class EcsClient : IEcsClient, IDisposable
         if (error.IsThrottling)
         {
             Statistics.OnThrottled();
-            governor?.OnThrottled(operation);
+            governor?.OnThrottled(operation, request);
             var group = EcsRateGovernor.GroupOf(operation);
             logger.Throttled(service.SigningName, operation, error.ErrorCode, group, governor?.GetBucket(group).EffectiveRatePerSecond ?? 0);
         }
