@@ -101,6 +101,10 @@ internal sealed class DeploymentPlanner : IDeploymentPlanner
         var clientToken = ClientToken(run.Id, version);
         runTask["clientToken"] = clientToken;
 
+        // No AWS request carries a null member (kwargs' null means "not set").
+        KwargValue.RemoveNulls(register);
+        KwargValue.RemoveNulls(runTask);
+
         return new DeploymentPlan
         {
             TaskDefinition = new TaskDefinitionRequest

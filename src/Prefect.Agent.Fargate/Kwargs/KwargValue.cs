@@ -8,6 +8,37 @@ namespace Prefect.Agent.Fargate.Kwargs;
 internal static class KwargValue
 {
     /// <summary>
+    /// Removes every object member whose value is JSON null, at any depth (in kwargs, null means "not set", and ECS's
+    /// model rejects a null member). Array elements are kept.
+    /// </summary>
+    /// <param name="node">The node to clean in place.</param>
+    public static void RemoveNulls(JsonNode? node)
+    {
+        switch (node)
+        {
+            case JsonObject obj:
+                foreach (var key in obj.Where(kv => kv.Value is null).Select(kv => kv.Key).ToList())
+                {
+                    obj.Remove(key);
+                }
+
+                foreach (var (_, value) in obj)
+                {
+                    RemoveNulls(value);
+                }
+
+                break;
+            case JsonArray array:
+                foreach (var item in array)
+                {
+                    RemoveNulls(item);
+                }
+
+                break;
+        }
+    }
+
+    /// <summary>
     /// Reads a value: a string that is a Python literal becomes that literal (as the original); else a string that is
     /// JSON becomes that JSON (our fix: <c>true</c>, <c>false</c>, <c>null</c> work); else the string is kept.
     /// Non-string values are kept as they are.

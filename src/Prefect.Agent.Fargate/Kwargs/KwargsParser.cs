@@ -79,6 +79,10 @@ internal static class KwargsParser
             }
         }
 
+        // JSON null means "not set", at any depth (issue 11.4).
+        KwargValue.RemoveNulls(taskDefinition);
+        KwargValue.RemoveNulls(run);
+        KwargValue.RemoveNulls(container);
         CheckCount(run);
         return new ParsedKwargs(taskDefinition, run, container) { IgnoredKeys = ignored, KeysFromEnvironment = fromEnvironment };
     }

@@ -136,6 +136,61 @@ public class DeploymentPlannerTests
         Assert.Equal(before, Json.Of(parsed.TaskDefinition) + Json.Of(parsed.Run) + Json.Of(parsed.Container));
     }
 
+    [Theory]
+    [InlineData("null")]
+    [InlineData("None")]
+    public void Plan_NullKwargsFromCliItemsOrAgentOptions_AreNotSet_AtAnyDepth(string literal)
+    {
+        // As `group=null` and `networkConfiguration={...None...}` reach AgentOptions.Kwargs from the CLI, or a caller's JSON null.
+        var kwargs = new JsonObject
+        {
+            ["group"] = literal,
+            ["startedBy"] = null,
+            ["networkConfiguration"] = literal == "None"
+                ? "{'awsvpcConfiguration': {'subnets': ['s-1'], 'securityGroups': None}}"
+                : """{"awsvpcConfiguration": {"subnets": ["s-1"], "securityGroups": null}}""",
+            ["tags"] = "[{'key': 'team', 'value': 'data', 'extra': None}]",
+            ["containerDefinitions"] = "[{'logConfiguration': {'logDriver': 'awslogs', 'options': None}, 'secrets': None}]",
+        };
+
+        var plan = Planner(RepresentativeOptions(), kwargs).Plan(TestRuns.Run(), 2, null);
+
+        Assert.False(plan.RunTask.ContainsKey("group"));
+        Assert.False(plan.RunTask.ContainsKey("startedBy"));
+        Assert.Equal("""{"awsvpcConfiguration":{"subnets":["s-1"]}}""", Json.Of(plan.RunTask["networkConfiguration"]));
+        Assert.Equal("""[{"key":"team","value":"data"}]""", Json.Of(plan.TaskDefinition.RegisterRequest["tags"]));
+        Assert.Equal("""{"logDriver":"awslogs"}""", Json.Of(plan.TaskDefinition.RegisterRequest["containerDefinitions"]![0]!["logConfiguration"]));
+        Assert.DoesNotContain("null", Json.Of(plan.RunTask), StringComparison.Ordinal);
+        Assert.DoesNotContain("null", Json.Of(plan.TaskDefinition.RegisterRequest), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Plan_NullExternalKwargs_AreNotSet_TheAgentsValueStays()
+    {
+        var external = JsonNode.Parse("""
+            {"cluster": null, "group": null, "memory": null,
+             "networkConfiguration": {"awsvpcConfiguration": {"subnets": ["s-2"], "securityGroups": null}}}
+            """)!.AsObject();
+
+        var plan = Planner(RepresentativeOptions(), RepresentativeKwargs()).Plan(TestRuns.Run(), 2, external);
+
+        Assert.Equal("c", plan.RunTask["cluster"]!.GetValue<string>());
+        Assert.False(plan.RunTask.ContainsKey("group"));
+        Assert.Equal("\"512\"", Json.Of(plan.TaskDefinition.RegisterRequest["memory"]));
+        Assert.Equal("""{"awsvpcConfiguration":{"subnets":["s-2"]}}""", Json.Of(plan.RunTask["networkConfiguration"]));
+    }
+
+    [Fact]
+    public void Parse_NullFromAnEnvironmentVariable_IsNotSet()
+    {
+        var environment = new Dictionary<string, string> { ["group"] = "None", ["networkConfiguration"] = "{'awsvpcConfiguration': {'subnets': ['s-1'], 'securityGroups': None}}" };
+
+        var parsed = KwargsParser.Parse([], environment.GetValueOrDefault);
+
+        Assert.False(parsed.Run.ContainsKey("group"));
+        Assert.Equal("""{"awsvpcConfiguration":{"subnets":["s-1"]}}""", Json.Of(parsed.Run["networkConfiguration"]));
+    }
+
     [Fact]
     public void Plan_ExternalKwargs_TopLevelReplacePerDictionary()
     {

@@ -71,7 +71,7 @@ public class KwargsParserTests
     [InlineData("LATEST", "\"LATEST\"")]
     [InlineData("my-cluster", "\"my-cluster\"")]
     [InlineData("{\"awsvpcConfiguration\": {\"assignPublicIp\": \"ENABLED\"}}", "{\"awsvpcConfiguration\":{\"assignPublicIp\":\"ENABLED\"}}")]
-    [InlineData("{\"enable\": true, \"x\": null}", "{\"enable\":true,\"x\":null}")]
+    [InlineData("{\"enable\": true, \"x\": null}", "{\"enable\":true}")] // JSON null is "not set" (issue 11.4)
     [InlineData("true", "true")]
     [InlineData("false", "false")]
     [InlineData("null", "null")]
