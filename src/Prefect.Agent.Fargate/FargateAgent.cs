@@ -101,6 +101,10 @@ public sealed class FargateAgent : IAsyncDisposable
 
     internal AgentStatus Status { get; }
 
+    /// <summary>Gets the implementation type of each seam, in the order source, registry, launcher, external kwargs (creates the defaults; tests compare both paths' graphs).</summary>
+    internal IReadOnlyList<Type> SeamTypes =>
+        [flowRunSource.Value.GetType(), registry.Value.GetType(), launcher.Value.GetType(), externalKwargs.Value.GetType()];
+
     /// <summary>Gets the health endpoint while it runs (tests read its bound port).</summary>
     internal HealthEndpoint? HealthEndpoint { get; private set; }
 

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Prefect.Agent.Fargate.Aws;
 using Prefect.Agent.Fargate.Configuration;
 using Prefect.Agent.Fargate.Deployment;
 using Prefect.Agent.Fargate.Ecs;
@@ -61,7 +62,9 @@ internal sealed class AgentComposition
     /// <summary>Creates the default ECS registry and launcher over one client; AWS variables are read through <see cref="Environment"/>.</summary>
     /// <param name="resolved">The resolved options.</param>
     /// <returns>The services; the caller owns them.</returns>
-    public EcsAgentServices CreateEcs(AgentOptions resolved) => EcsAgentServices.Create(resolved, Environment);
+    /// <remarks>The transport (<c>Ecs/Client/</c>) is chosen here, so that <c>Ecs/</c> knows only its <see cref="IEcsClient"/> port.</remarks>
+    public EcsAgentServices CreateEcs(AgentOptions resolved) =>
+        EcsAgentServices.Create(resolved, Ecs.Client.EcsClient.Create(resolved, AwsClientSettings.Resolve(resolved, Environment)), ownsClient: true);
 
     /// <summary>
     /// Creates the default external kwargs provider: S3 when <see cref="AgentOptions.UseExternalKwargs"/> is on,
