@@ -1,13 +1,10 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Prefect.Agent.Fargate.Composition;
-using Prefect.Agent.Fargate.Configuration;
 using Prefect.Agent.Fargate.Diagnostics;
 using Prefect.Agent.Fargate.Ecs;
 using Prefect.Agent.Fargate.Pipeline;
 using Prefect.Agent.Fargate.Polling;
-using Prefect.Agent.Fargate.Prefect;
-using Prefect.Agent.Fargate.S3;
 
 namespace Prefect.Agent.Fargate;
 
@@ -75,7 +72,7 @@ public sealed class FargateAgent : IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(composition);
-        var prepared = AgentOptionsValidation.PrepareOrThrow(optionsName, options, composition);
+        var prepared = composition.PrepareOrThrow(optionsName, options);
         this.options = prepared.Resolved;
         logger = this.options.LoggerFactory.CreateLogger<FargateAgent>();
         telemetry = new AgentTelemetry(this.options.MeterFactory, this.options.Name!);
@@ -85,13 +82,13 @@ public sealed class FargateAgent : IAsyncDisposable
         // Defaults are created on first use only, and disposed with the agent; seams given by the caller are theirs.
         // The AWS clients read their region and endpoint variables through the same lookup the options were resolved
         // with, so one environment (the process's, or a test's) configures the whole agent.
+        // The composition root picks each default, as it does for AddFargateAgent.
         var resolved = this.options;
-        var environment = composition.Environment;
-        this.flowRunSource = flowRunSource is null ? new(() => Own(PrefectFlowRunSource.Create(resolved))) : new(flowRunSource);
-        ecs = new Lazy<EcsAgentServices>(() => Own(EcsAgentServices.Create(resolved, environment)));
+        this.flowRunSource = flowRunSource is null ? new(() => Own(composition.CreateFlowRunSource(resolved))) : new(flowRunSource);
+        ecs = new Lazy<EcsAgentServices>(() => Own(composition.CreateEcs(resolved)));
         registry = taskDefinitionRegistry is null ? new(() => ecs.Value.Registry) : new(taskDefinitionRegistry);
         launcher = taskLauncher is null ? new(() => ecs.Value.Launcher) : new(taskLauncher);
-        externalKwargs = externalKwargsProvider is null ? new(() => Own(S3ExternalKwargsProvider.Create(resolved, environment))) : new(externalKwargsProvider);
+        externalKwargs = externalKwargsProvider is null ? new(() => Own(composition.CreateExternalKwargs(resolved))) : new(externalKwargsProvider);
 
         var planner = composition.CreatePlanner(this.options, prepared.Kwargs!);
         deployer = new FlowRunDeployer(
@@ -103,6 +100,10 @@ public sealed class FargateAgent : IAsyncDisposable
     internal AgentOptions ResolvedOptions => options;
 
     internal AgentStatus Status { get; }
+
+    /// <summary>Gets the implementation type of each seam, in the order source, registry, launcher, external kwargs (creates the defaults; tests compare both paths' graphs).</summary>
+    internal IReadOnlyList<Type> SeamTypes =>
+        [flowRunSource.Value.GetType(), registry.Value.GetType(), launcher.Value.GetType(), externalKwargs.Value.GetType()];
 
     /// <summary>Gets the health endpoint while it runs (tests read its bound port).</summary>
     internal HealthEndpoint? HealthEndpoint { get; private set; }

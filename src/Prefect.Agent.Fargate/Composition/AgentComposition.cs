@@ -1,25 +1,77 @@
 using System.Text.Json.Nodes;
+using Prefect.Agent.Fargate.Aws;
+using Prefect.Agent.Fargate.Configuration;
 using Prefect.Agent.Fargate.Deployment;
+using Prefect.Agent.Fargate.Ecs;
 using Prefect.Agent.Fargate.Kwargs;
+using Prefect.Agent.Fargate.Prefect;
+using Prefect.Agent.Fargate.S3;
 
 namespace Prefect.Agent.Fargate.Composition;
 
 /// <summary>
-/// The pure collaborators the agent is composed from: the environment lookup, the Python-literal parser, the kwargs
-/// parser and the planner factory. Production uses <see cref="Default"/>; tests substitute fakes (through the agent's
+/// The composition root: the pure collaborators the agent is composed from (the environment lookup, the Python-literal
+/// parser, the kwargs parser and the planner factory), the one resolution of the options, and the choice of the
+/// default implementation of each seam. Both entry points use it: <c>new FargateAgent(options, ...)</c> and
+/// <c>AddFargateAgent(...)</c>. Production uses <see cref="Default"/>; tests substitute fakes (through the agent's
 /// internal constructor, or by registering an instance in the service collection before <c>AddFargateAgent</c>).
 /// </summary>
 internal sealed class AgentComposition
 {
+    /// <summary>Gets the production composition (the process environment, the real parsers and planner).</summary>
     public static AgentComposition Default { get; } = new();
 
+    /// <summary>Gets the environment lookup.</summary>
     public Func<string, string?> Environment { get; init; } = global::System.Environment.GetEnvironmentVariable;
 
+    /// <summary>Gets the Python-literal parser.</summary>
     public Func<string, JsonNode?> ParseLiteral { get; init; } = PythonLiteral.Parse;
 
+    /// <summary>Gets the kwargs parser.</summary>
     public Func<IEnumerable<KeyValuePair<string, JsonNode?>>, Func<string, string?>?, ParsedKwargs> ParseKwargs { get; init; } =
         KwargsParser.Parse;
 
+    /// <summary>Gets the planner factory.</summary>
     public Func<AgentOptions, ParsedKwargs, IDeploymentPlanner> CreatePlanner { get; init; } =
         (options, kwargs) => new DeploymentPlanner(options, kwargs);
+
+    /// <summary>Resolves the environment fallbacks and runs every validator (both paths' one resolution).</summary>
+    /// <param name="name">The options name.</param>
+    /// <param name="options">The user's options.</param>
+    /// <returns>The resolved options, the parsed kwargs and every failure.</returns>
+    public PreparedAgentOptions Prepare(string? name, AgentOptions options) =>
+        AgentOptionsValidation.Prepare(name, options, Environment, ParseLiteral, ParseKwargs);
+
+    /// <summary>Resolves and validates the options; throws listing every failure.</summary>
+    /// <param name="name">The options name.</param>
+    /// <param name="options">The user's options.</param>
+    /// <returns>The resolved options and the parsed kwargs.</returns>
+    public PreparedAgentOptions PrepareOrThrow(string? name, AgentOptions options) =>
+        AgentOptionsValidation.PrepareOrThrow(name, options, Environment, ParseLiteral, ParseKwargs);
+
+    /// <summary>Resolves the environment fallbacks only (no validation).</summary>
+    /// <param name="options">The user's options.</param>
+    /// <returns>The resolved snapshot.</returns>
+    public AgentOptions Resolve(AgentOptions options) => AgentEnvironment.Resolve(options, Environment, null, ParseLiteral);
+
+    /// <summary>Creates the default flow-run source: the Prefect GraphQL one.</summary>
+    /// <param name="resolved">The resolved options.</param>
+    /// <returns>The source; the caller owns it.</returns>
+    public IFlowRunSource CreateFlowRunSource(AgentOptions resolved) => PrefectFlowRunSource.Create(resolved);
+
+    /// <summary>Creates the default ECS registry and launcher over one client; AWS variables are read through <see cref="Environment"/>.</summary>
+    /// <param name="resolved">The resolved options.</param>
+    /// <returns>The services; the caller owns them.</returns>
+    /// <remarks>The transport (<c>Ecs/Client/</c>) is chosen here, so that <c>Ecs/</c> knows only its <see cref="IEcsClient"/> port.</remarks>
+    public EcsAgentServices CreateEcs(AgentOptions resolved) =>
+        EcsAgentServices.Create(resolved, Ecs.Client.EcsClient.Create(resolved, AwsClientSettings.Resolve(resolved, Environment)), ownsClient: true);
+
+    /// <summary>
+    /// Creates the default external kwargs provider: S3 when <see cref="AgentOptions.UseExternalKwargs"/> is on,
+    /// else the no-op one (no S3 client).
+    /// </summary>
+    /// <param name="resolved">The resolved options.</param>
+    /// <returns>The provider; the caller owns it.</returns>
+    public IExternalKwargsProvider CreateExternalKwargs(AgentOptions resolved) =>
+        resolved.UseExternalKwargs ? S3ExternalKwargsProvider.Create(resolved, Environment) : NoExternalKwargsProvider.Instance;
 }

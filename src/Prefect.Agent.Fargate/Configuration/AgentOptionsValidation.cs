@@ -1,5 +1,5 @@
+using System.Text.Json.Nodes;
 using Microsoft.Extensions.Options;
-using Prefect.Agent.Fargate.Composition;
 using Prefect.Agent.Fargate.Kwargs;
 
 namespace Prefect.Agent.Fargate.Configuration;
@@ -13,19 +13,34 @@ internal static class AgentOptionsValidation
     private static readonly AgentOptionsValidator Generated = new();
     private static readonly AgentOptionsCustomValidator Custom = new();
 
-    public static PreparedAgentOptions Prepare(string? name, AgentOptions options, AgentComposition composition)
+    /// <summary>Resolves and validates the options, collecting every failure.</summary>
+    /// <param name="name">The options name.</param>
+    /// <param name="options">The user's options.</param>
+    /// <param name="environment">The environment lookup.</param>
+    /// <param name="parseLiteral">The Python-literal parser.</param>
+    /// <param name="parseKwargs">The kwargs parser.</param>
+    /// <returns>The resolved options, the parsed kwargs and the failures.</returns>
+    /// <remarks>Takes its collaborators as delegates, so that Configuration/ knows nothing of Composition/ (which calls it).</remarks>
+    public static PreparedAgentOptions Prepare(
+        string? name,
+        AgentOptions options,
+        Func<string, string?> environment,
+        Func<string, JsonNode?> parseLiteral,
+        Func<IEnumerable<KeyValuePair<string, JsonNode?>>, Func<string, string?>?, ParsedKwargs> parseKwargs)
     {
         ArgumentNullException.ThrowIfNull(options);
-        ArgumentNullException.ThrowIfNull(composition);
+        ArgumentNullException.ThrowIfNull(environment);
+        ArgumentNullException.ThrowIfNull(parseLiteral);
+        ArgumentNullException.ThrowIfNull(parseKwargs);
         var failures = new List<string>();
-        var resolved = AgentEnvironment.Resolve(options, composition.Environment, failures, composition.ParseLiteral);
+        var resolved = AgentEnvironment.Resolve(options, environment, failures, parseLiteral);
         Collect(Generated.Validate(name, resolved), failures);
         Collect(Custom.Validate(name, resolved), failures);
 
         ParsedKwargs? kwargs = null;
         try
         {
-            kwargs = composition.ParseKwargs(resolved.Kwargs, composition.Environment);
+            kwargs = parseKwargs(resolved.Kwargs, environment);
         }
         catch (KwargsException ex)
         {
@@ -35,9 +50,22 @@ internal static class AgentOptionsValidation
         return new PreparedAgentOptions(resolved, kwargs, failures);
     }
 
-    public static PreparedAgentOptions PrepareOrThrow(string? name, AgentOptions options, AgentComposition composition)
+    /// <summary>Resolves and validates the options; throws when any rule failed.</summary>
+    /// <param name="name">The options name.</param>
+    /// <param name="options">The user's options.</param>
+    /// <param name="environment">The environment lookup.</param>
+    /// <param name="parseLiteral">The Python-literal parser.</param>
+    /// <param name="parseKwargs">The kwargs parser.</param>
+    /// <returns>The resolved options and the parsed kwargs.</returns>
+    /// <exception cref="OptionsValidationException">A rule failed; the message lists every failure.</exception>
+    public static PreparedAgentOptions PrepareOrThrow(
+        string? name,
+        AgentOptions options,
+        Func<string, string?> environment,
+        Func<string, JsonNode?> parseLiteral,
+        Func<IEnumerable<KeyValuePair<string, JsonNode?>>, Func<string, string?>?, ParsedKwargs> parseKwargs)
     {
-        var prepared = Prepare(name, options, composition);
+        var prepared = Prepare(name, options, environment, parseLiteral, parseKwargs);
         if (prepared.Failures.Count > 0)
         {
             throw new OptionsValidationException(name ?? Options.DefaultName, typeof(AgentOptions), prepared.Failures);

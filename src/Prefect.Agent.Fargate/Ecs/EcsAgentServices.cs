@@ -21,28 +21,7 @@ internal sealed class EcsAgentServices : IDisposable
 
     public ITaskLauncher Launcher { get; }
 
-    /// <summary>Creates the ECS client, registry and launcher for the agent's lifetime.</summary>
-    /// <param name="options">The agent's resolved options (AWS keys, region, endpoints, botocore config, rate limits).</param>
-    /// <returns>The services.</returns>
-    public static EcsAgentServices Create(AgentOptions options)
-    {
-        ArgumentNullException.ThrowIfNull(options);
-        return Create(options, EcsClientFactory.Create(options), ownsClient: true);
-    }
-
-    /// <summary>Creates the services, reading the AWS region and endpoint variables through <paramref name="environment"/>.</summary>
-    /// <param name="options">The agent's resolved options.</param>
-    /// <param name="environment">The agent's environment lookup (the one its options were resolved with).</param>
-    /// <returns>The services.</returns>
-    public static EcsAgentServices Create(AgentOptions options, Func<string, string?> environment)
-    {
-        ArgumentNullException.ThrowIfNull(options);
-        ArgumentNullException.ThrowIfNull(environment);
-        var client = Client.EcsClient.Create(options, Aws.AwsClientSettings.Resolve(options, environment));
-        return Create(options, client, ownsClient: true);
-    }
-
-    /// <summary>Creates the registry and launcher over a given client (tests, the fake ECS server).</summary>
+    /// <summary>Creates the registry and launcher over a given client (the composition root's, a test's, the fake ECS server's).</summary>
     /// <param name="options">The agent's resolved options (<see cref="AgentOptions.ReuseExistingTaskDefinitions"/>, <see cref="AgentOptions.ListTaskDefinitionFamilies"/>, logging).</param>
     /// <param name="client">The ECS client.</param>
     /// <param name="ownsClient">Whether disposing the services disposes the client.</param>

@@ -6,12 +6,8 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Prefect.Agent.Fargate.Composition;
-using Prefect.Agent.Fargate.Configuration;
-using Prefect.Agent.Fargate.Deployment;
 using Prefect.Agent.Fargate.Ecs;
 using Prefect.Agent.Fargate.Hosting;
-using Prefect.Agent.Fargate.Prefect;
-using Prefect.Agent.Fargate.S3;
 using Prefect.Agent.Fargate;
 
 namespace Microsoft.Extensions.DependencyInjection;
@@ -104,15 +100,14 @@ public static class FargateAgentServiceCollectionExtensions
         // The defaults: a seam registered without a key is used by every agent; AddFlowRunSource<T>() and friends
         // replace one agent's. Only when neither exists does the agent get the Prefect, ECS and S3 implementations.
         services.TryAddKeyedSingleton<IFlowRunSource>(name, (sp, _) =>
-            sp.GetService<IFlowRunSource>() ?? PrefectFlowRunSource.Create(Resolve(sp, name)));
-        services.TryAddKeyedSingleton<EcsAgentServices>(name, (sp, _) => EcsAgentServices.Create(Resolve(sp, name), sp.GetRequiredService<AgentComposition>().Environment));
+            sp.GetService<IFlowRunSource>() ?? sp.GetRequiredService<AgentComposition>().CreateFlowRunSource(Resolve(sp, name)));
+        services.TryAddKeyedSingleton<EcsAgentServices>(name, (sp, _) => sp.GetRequiredService<AgentComposition>().CreateEcs(Resolve(sp, name)));
         services.TryAddKeyedSingleton<ITaskDefinitionRegistry>(name, (sp, _) =>
             sp.GetService<ITaskDefinitionRegistry>() ?? sp.GetRequiredKeyedService<EcsAgentServices>(name).Registry);
         services.TryAddKeyedSingleton<ITaskLauncher>(name, (sp, _) =>
             sp.GetService<ITaskLauncher>() ?? sp.GetRequiredKeyedService<EcsAgentServices>(name).Launcher);
         services.TryAddKeyedSingleton<IExternalKwargsProvider>(name, (sp, _) =>
-            sp.GetService<IExternalKwargsProvider>()
-            ?? (Resolve(sp, name) is { UseExternalKwargs: true } resolved ? S3ExternalKwargsProvider.Create(resolved, sp.GetRequiredService<AgentComposition>().Environment) : NoExternalKwargsProvider.Instance));
+            sp.GetService<IExternalKwargsProvider>() ?? sp.GetRequiredService<AgentComposition>().CreateExternalKwargs(Resolve(sp, name)));
 
         // A factory, not AddHostedService<T>(): that registers one instance per type, so a second named agent would
         // silently never start (dotnet/runtime#38751).
@@ -141,8 +136,7 @@ public static class FargateAgentServiceCollectionExtensions
 
     private static AgentOptions Resolve(IServiceProvider sp, string name)
     {
-        var composition = sp.GetRequiredService<AgentComposition>();
-        return AgentEnvironment.Resolve(sp.GetRequiredService<IOptionsMonitor<AgentOptions>>().Get(name), composition.Environment, null, composition.ParseLiteral);
+        return sp.GetRequiredService<AgentComposition>().Resolve(sp.GetRequiredService<IOptionsMonitor<AgentOptions>>().Get(name));
     }
 
     // What the container knows fills only what the user left unset.

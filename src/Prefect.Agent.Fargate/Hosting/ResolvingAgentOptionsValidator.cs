@@ -13,7 +13,7 @@ internal sealed class ResolvingAgentOptionsValidator(AgentComposition compositio
 {
     public ValidateOptionsResult Validate(string? name, AgentOptions options)
     {
-        var failures = AgentOptionsValidation.Prepare(name, options, composition).Failures;
+        var failures = composition.Prepare(name, options).Failures;
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 }

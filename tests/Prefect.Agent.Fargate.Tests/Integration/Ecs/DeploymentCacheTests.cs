@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Time.Testing;
+using Prefect.Agent.Fargate.Composition;
 using Prefect.Agent.Fargate.Deployment;
 using Prefect.Agent.Fargate.Ecs;
 using Prefect.Agent.Fargate.Kwargs;
@@ -69,7 +70,7 @@ public sealed class DeploymentCacheTests
         await using var ecs = await FakeEcs.StartAsync();
         var options = ecs.ApplyTo(new AgentOptions { Kwargs = FargateKwargs() });
         var planner = new DeploymentPlanner(options, KwargsParser.Parse(options.Kwargs, _ => null));
-        using var services = EcsAgentServices.Create(options);
+        using var services = AgentComposition.Default.CreateEcs(options);
         var plan = planner.Plan(Run(), 2, null);
 
         plan.RunTask["taskDefinition"] = await services.Registry.EnsureAsync(plan.TaskDefinition, CancellationToken.None);
