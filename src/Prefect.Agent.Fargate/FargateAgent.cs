@@ -104,6 +104,9 @@ public sealed class FargateAgent : IAsyncDisposable
 
     internal AgentStatus Status { get; }
 
+    /// <summary>Gets or sets whether a host logs the fatal error (with what it does about it) instead of the agent.</summary>
+    internal bool FatalErrorsLoggedByHost { get; set; }
+
     /// <summary>Gets the health endpoint while it runs (tests read its bound port).</summary>
     internal HealthEndpoint? HealthEndpoint { get; private set; }
 
@@ -246,7 +249,7 @@ public sealed class FargateAgent : IAsyncDisposable
         catch (Exception ex)
         {
             faulted = true;
-            if (AgentErrors.IsFatal(ex))
+            if (AgentErrors.IsFatal(ex) && !FatalErrorsLoggedByHost)
             {
                 logger.FatalError(ex);
             }

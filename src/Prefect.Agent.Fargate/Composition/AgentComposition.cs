@@ -22,4 +22,16 @@ internal sealed class AgentComposition
 
     public Func<AgentOptions, ParsedKwargs, IDeploymentPlanner> CreatePlanner { get; init; } =
         (options, kwargs) => new DeploymentPlanner(options, kwargs);
+
+    /// <summary>
+    /// Gets the process exit code setter a host uses when its agent failed (<see cref="FatalErrorBehavior.StopHost"/>):
+    /// <see cref="System.Environment.ExitCode"/>, unless something already set a non-zero one. Tests substitute it.
+    /// </summary>
+    public Action<int> SetExitCode { get; init; } = static code =>
+    {
+        if (global::System.Environment.ExitCode == 0)
+        {
+            global::System.Environment.ExitCode = code;
+        }
+    };
 }
