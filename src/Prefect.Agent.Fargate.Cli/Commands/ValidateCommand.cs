@@ -13,7 +13,7 @@ internal static class ValidateCommand
             "validate",
             "Check the AWS settings: register a prefect-test-task-* task definition (busybox) and run it once. "
             + "Takes the same flags and key=value items as start. Note: the test task really runs and its definition is kept.");
-        options.AddTo(command);
+        options.AddTo(command, polling: false);
         command.SetAction((parseResult, cancellationToken) => AgentCommandRunner.RunAsync(
             context,
             "validate",

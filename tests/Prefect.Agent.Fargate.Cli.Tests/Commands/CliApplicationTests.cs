@@ -233,14 +233,14 @@ public class CliApplicationTests
     }
 
     [Fact]
-    public async Task InvokeAsync_AgentConstructionFails_ExitsOneAfterTheBanner()
+    public async Task InvokeAsync_AgentConstructionFails_ExitsOneWithoutTheBanner()
     {
         var cli = new CliHarness { AgentFactory = _ => throw new InvalidOperationException("Fargate agent only accepts configuration for a single container definition.") };
 
         var code = await cli.RunAsync("start", "containerDefinitions=[{}, {}]");
 
         Assert.Equal(ExitCodes.Failure, code);
-        Assert.StartsWith("Starting prefect-fargate-agent", cli.LogMessages()[0], StringComparison.Ordinal);
+        Assert.DoesNotContain(cli.LogMessages(), m => m.StartsWith("Starting prefect-fargate-agent", StringComparison.Ordinal));
         Assert.Contains("error: Fargate agent only accepts configuration for a single container definition.", cli.Error.ToString(), StringComparison.Ordinal);
     }
 
@@ -258,6 +258,7 @@ public class CliApplicationTests
         Assert.Equal(ExitCodes.Usage, code);
         Assert.Contains("error: MaxConcurrentDeployments must be at least 1.", cli.Error.ToString(), StringComparison.Ordinal);
         Assert.Contains("error: ApiUrl must be absolute.", cli.Error.ToString(), StringComparison.Ordinal);
+        Assert.DoesNotContain(cli.LogMessages(), m => m.StartsWith("Starting prefect-fargate-agent", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -389,6 +390,37 @@ public class CliApplicationTests
             Assert.Contains(flag, help, StringComparison.Ordinal);
         }
 
+        Assert.Equal(0, cli.AgentsCreated);
+        Assert.DoesNotContain("Additional Arguments", help, StringComparison.Ordinal);
+        Assert.DoesNotContain("Arguments passed to the application that is being run.", help, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task InvokeAsync_ValidateHelp_ListsOnlyTheFlagsValidateUses()
+    {
+        var cli = new CliHarness();
+
+        var code = await cli.RunAsync("validate", "--help");
+
+        Assert.Equal(ExitCodes.Success, code);
+        var help = cli.Out.ToString();
+        Assert.Contains("-k, --key", help, StringComparison.Ordinal);
+        Assert.Contains("--log-level", help, StringComparison.Ordinal);
+        foreach (var flag in new[] { "--max-polls", "--agent-address", "--no-cloud-logs", "Additional Arguments" })
+        {
+            Assert.DoesNotContain(flag, help, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public async Task InvokeAsync_ValidateWithAPollingFlag_ExitsTwoNamingIt()
+    {
+        var cli = new CliHarness();
+
+        var code = await cli.RunAsync("validate", "--max-polls", "3");
+
+        Assert.Equal(ExitCodes.Usage, code);
+        Assert.Contains("--max-polls", cli.Error.ToString(), StringComparison.Ordinal);
         Assert.Equal(0, cli.AgentsCreated);
     }
 }
