@@ -19,12 +19,9 @@ internal static class ValidateCommand
             "validate",
             options.Read(parseResult),
             static (logger, _) => logger.Validating(),
-            async (agent, _, token) =>
-            {
-                var taskArn = await agent.ValidateConfigurationAsync(token).ConfigureAwait(false);
-                await context.Out.WriteLineAsync("Task definition registration successful").ConfigureAwait(false);
-                await context.Out.WriteLineAsync($"Task run {taskArn} successful").ConfigureAwait(false);
-            },
+            // The agent logs each step and its result ("Task definition registration successful", "Task run <arn>
+            // successful") as the original did; printing them here too showed every result twice.
+            static (agent, _, token) => agent.ValidateConfigurationAsync(token),
             ExitCodes.Failure,
             cancellationToken));
         return command;
