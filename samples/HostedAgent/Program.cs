@@ -14,6 +14,9 @@ var builder = Host.CreateApplicationBuilder(args);
 builder.Services.AddFargateAgent(builder.Configuration.GetSection("FargateAgent"));
 
 // 3. Run until Ctrl+C or SIGTERM: stopping the host stops the agent, which first waits for the deployments in
-//    flight, up to ShutdownDrainTimeout. (With MaxPolls the agent stops polling after that many polls; the host
-//    itself keeps running until it is stopped.)
+//    flight, up to ShutdownDrainTimeout. The agent can also end the host itself:
+//    - with MaxPolls, after that many polls (and the drain): the process exits 0;
+//    - on a fatal error (no or a refused API key, invalid options), logged once: with "OnFatalError": "StopHost"
+//      (the default) the host stops and the process exits 1; with "Ignore" the host keeps running and the agent's
+//      health check (AddHealthChecks().AddFargateAgentHealthCheck()) reports Unhealthy.
 await builder.Build().RunAsync();

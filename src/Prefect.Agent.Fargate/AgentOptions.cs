@@ -226,6 +226,13 @@ public sealed class AgentOptions
     /// <value>The default value is an <see cref="EcsRateLimitOptions"/> with AWS's defaults.</value>
     public EcsRateLimitOptions EcsRateLimits { get; set; } = new();
 
+    /// <summary>
+    /// Gets or sets what a host does when this agent stops with a fatal error (used by <c>AddFargateAgent</c> only):
+    /// stop the host with a non-zero exit code, or log and keep the host running (the health check reports Unhealthy).
+    /// </summary>
+    /// <value>The default value is <see cref="FatalErrorBehavior.StopHost"/>.</value>
+    public FatalErrorBehavior OnFatalError { get; set; }
+
     /// <summary>Gets or sets the logger factory used when the agent is not created by dependency injection.</summary>
     /// <value>The default value is <see cref="NullLoggerFactory.Instance"/>.</value>
     public ILoggerFactory LoggerFactory { get; set; } = NullLoggerFactory.Instance;

@@ -105,6 +105,9 @@ public sealed class FargateAgent : IAsyncDisposable
     internal IReadOnlyList<Type> SeamTypes =>
         [flowRunSource.Value.GetType(), registry.Value.GetType(), launcher.Value.GetType(), externalKwargs.Value.GetType()];
 
+    /// <summary>Gets or sets whether a host logs the fatal error (with what it does about it) instead of the agent.</summary>
+    internal bool FatalErrorsLoggedByHost { get; set; }
+
     /// <summary>Gets the health endpoint while it runs (tests read its bound port).</summary>
     internal HealthEndpoint? HealthEndpoint { get; private set; }
 
@@ -247,7 +250,7 @@ public sealed class FargateAgent : IAsyncDisposable
         catch (Exception ex)
         {
             faulted = true;
-            if (AgentErrors.IsFatal(ex))
+            if (AgentErrors.IsFatal(ex) && !FatalErrorsLoggedByHost)
             {
                 logger.FatalError(ex);
             }

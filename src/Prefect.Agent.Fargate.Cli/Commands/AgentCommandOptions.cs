@@ -54,9 +54,14 @@ internal sealed class AgentCommandOptions
 
     public Option<string?> Token { get; } = new("--token", "-t") { Description = "A legacy RUNNER agent token (else PREFECT__CLOUD__AGENT__AUTH_TOKEN).", HelpName = "TOKEN" };
 
-    public void AddTo(Command command)
+    /// <summary>Adds the flags to a command; <c>validate</c> leaves out the ones that only polling uses.</summary>
+    /// <param name="command">The command.</param>
+    /// <param name="polling">Whether the command polls (<c>start</c>): adds --max-polls, --agent-address and --no-cloud-logs.</param>
+    public void AddTo(Command command, bool polling = true)
     {
-        Option[] all = [Key, TenantId, Api, AgentConfigId, Name, Label, Env, MaxPolls, AgentAddress, NoCloudLogs, LogLevel, Token];
+        Option[] all = polling
+            ? [Key, TenantId, Api, AgentConfigId, Name, Label, Env, MaxPolls, AgentAddress, NoCloudLogs, LogLevel, Token]
+            : [Key, TenantId, Api, AgentConfigId, Name, Label, Env, LogLevel, Token];
         foreach (var option in all)
         {
             command.Options.Add(option);

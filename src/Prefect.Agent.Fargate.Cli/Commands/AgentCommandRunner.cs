@@ -56,8 +56,9 @@ internal static class AgentCommandRunner
         using var sigterm = context.HandleSignals ? Register(PosixSignal.SIGTERM, "SIGTERM", stopping, logger) : null;
         try
         {
-            announce(logger, options);
+            // The agent validates its options when it is created: a usage error is reported before the banner.
             var agent = context.AgentFactory(options);
+            announce(logger, options);
             await using (agent.ConfigureAwait(false))
             {
                 await body(agent, logger, stopping.Token).ConfigureAwait(false);
@@ -73,7 +74,7 @@ internal static class AgentCommandRunner
         catch (OptionsValidationException ex)
         {
             // Options that the library rejects (often from environment variables) are a usage problem, not a crash.
-            return await WriteUsageErrorAsync(context, commandName, ex.Failures.ToList()).ConfigureAwait(false);
+            return await WriteUsageErrorAsync(context, commandName, CliSpellings.Rewrite(ex.Failures, arguments)).ConfigureAwait(false);
         }
 #pragma warning disable CA1031 // The tool's last line of defence: every failure becomes a message and exit code 1.
         catch (Exception ex)

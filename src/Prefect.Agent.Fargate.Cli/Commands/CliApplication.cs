@@ -1,10 +1,13 @@
 using System.CommandLine;
+using System.CommandLine.Help;
+using System.Globalization;
+using System.Text.RegularExpressions;
 using System.CommandLine.Invocation;
 
 namespace Prefect.Agent.Fargate.Cli.Commands;
 
 /// <summary>The root command of <c>prefect-fargate-agent</c> and its invocation.</summary>
-internal static class CliApplication
+internal static partial class CliApplication
 {
     public static RootCommand CreateRootCommand(CliContext context)
     {
@@ -41,6 +44,17 @@ internal static class CliApplication
                 parseResult.Errors.Select(e => e.Message).ToList()).ConfigureAwait(false);
         }
 
+        if (parseResult.Action is HelpAction)
+        {
+            // start and validate accept trailing key=value items (TreatUnmatchedTokensAsErrors = false), for which
+            // System.CommandLine's help adds "Additional Arguments: Arguments passed to the application that is being
+            // run." -- wrong here, and its HelpBuilder is not public in 2.0.0: the text is rewritten instead.
+            using var help = new StringWriter(CultureInfo.InvariantCulture);
+            var helpCode = await parseResult.InvokeAsync(new InvocationConfiguration { Output = help, Error = context.Error }, cancellationToken).ConfigureAwait(false);
+            await context.Out.WriteAsync(RewriteHelp(help.ToString())).ConfigureAwait(false);
+            return helpCode;
+        }
+
         var configuration = new InvocationConfiguration
         {
             Output = context.Out,
@@ -51,4 +65,14 @@ internal static class CliApplication
         };
         return await parseResult.InvokeAsync(configuration, cancellationToken).ConfigureAwait(false);
     }
+
+    /// <summary>Drops the "Additional Arguments" section and names the trailing items in the usage line.</summary>
+    /// <param name="help">The help text System.CommandLine wrote.</param>
+    /// <returns>The help text to show.</returns>
+    internal static string RewriteHelp(string help) =>
+        AdditionalArgumentsSection().Replace(help, string.Empty)
+            .Replace("[[--] <additional arguments>...]]", "[key=value ...]", StringComparison.Ordinal);
+
+    [GeneratedRegex(@"\r?\nAdditional Arguments:\r?\n(?:[ \t]+[^\r\n]*\r?\n?)*", RegexOptions.CultureInvariant)]
+    private static partial Regex AdditionalArgumentsSection();
 }

@@ -21,11 +21,8 @@ internal static class StartCommand
             "start",
             options.Read(parseResult),
             (logger, agentOptions) => logger.Starting(AgentCommandRunner.Version, AgentCommandRunner.DescribeLabels(agentOptions.Labels, context.Environment)),
-            static async (agent, logger, token) =>
-            {
-                await agent.StartAsync(token).ConfigureAwait(false);
-                logger.Stopped();
-            },
+            // The agent logs "Agent stopped after N poll(s)" itself.
+            static (agent, _, token) => agent.StartAsync(token),
             ExitCodes.Success,
             cancellationToken));
         return command;

@@ -13,18 +13,15 @@ internal static class ValidateCommand
             "validate",
             "Check the AWS settings: register a prefect-test-task-* task definition (busybox) and run it once. "
             + "Takes the same flags and key=value items as start. Note: the test task really runs and its definition is kept.");
-        options.AddTo(command);
+        options.AddTo(command, polling: false);
         command.SetAction((parseResult, cancellationToken) => AgentCommandRunner.RunAsync(
             context,
             "validate",
             options.Read(parseResult),
             static (logger, _) => logger.Validating(),
-            async (agent, _, token) =>
-            {
-                var taskArn = await agent.ValidateConfigurationAsync(token).ConfigureAwait(false);
-                await context.Out.WriteLineAsync("Task definition registration successful").ConfigureAwait(false);
-                await context.Out.WriteLineAsync($"Task run {taskArn} successful").ConfigureAwait(false);
-            },
+            // The agent logs each step and its result ("Task definition registration successful", "Task run <arn>
+            // successful") as the original did; printing them here too showed every result twice.
+            static (agent, _, token) => agent.ValidateConfigurationAsync(token),
             ExitCodes.Failure,
             cancellationToken));
         return command;

@@ -74,4 +74,16 @@ internal sealed class AgentComposition
     /// <returns>The provider; the caller owns it.</returns>
     public IExternalKwargsProvider CreateExternalKwargs(AgentOptions resolved) =>
         resolved.UseExternalKwargs ? S3ExternalKwargsProvider.Create(resolved, Environment) : NoExternalKwargsProvider.Instance;
+
+    /// <summary>
+    /// Gets the process exit code setter a host uses when its agent failed (<see cref="FatalErrorBehavior.StopHost"/>):
+    /// <see cref="System.Environment.ExitCode"/>, unless something already set a non-zero one. Tests substitute it.
+    /// </summary>
+    public Action<int> SetExitCode { get; init; } = static code =>
+    {
+        if (global::System.Environment.ExitCode == 0)
+        {
+            global::System.Environment.ExitCode = code;
+        }
+    };
 }

@@ -45,6 +45,11 @@ internal sealed class AgentOptionsCustomValidator : IValidateOptions<AgentOption
             builder.AddError(Message("Backend", (int)backend, "must be Server or Cloud", "Use PrefectBackend.Server or PrefectBackend.Cloud."));
         }
 
+        if (!Enum.IsDefined(options.OnFatalError))
+        {
+            builder.AddError(Message("OnFatalError", (int)options.OnFatalError, "must be StopHost or Ignore", "Use FatalErrorBehavior.StopHost (the default) or FatalErrorBehavior.Ignore."));
+        }
+
         // Secrets are never echoed: only which one is missing.
         if (!string.IsNullOrEmpty(options.AwsAccessKeyId) && string.IsNullOrEmpty(options.AwsSecretAccessKey))
         {

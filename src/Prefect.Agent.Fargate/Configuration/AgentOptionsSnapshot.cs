@@ -52,6 +52,7 @@ internal static class AgentOptionsSnapshot
             S3ServiceUrl = source.S3ServiceUrl,
             S3ForcePathStyle = source.S3ForcePathStyle,
             EcsRateLimits = Copy(source.EcsRateLimits ?? new EcsRateLimitOptions()),
+            OnFatalError = source.OnFatalError,
             LoggerFactory = source.LoggerFactory ?? Microsoft.Extensions.Logging.Abstractions.NullLoggerFactory.Instance,
             MeterFactory = source.MeterFactory,
             TimeProvider = source.TimeProvider ?? TimeProvider.System,

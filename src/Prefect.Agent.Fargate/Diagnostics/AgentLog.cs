@@ -146,11 +146,14 @@ internal static partial class AgentLog
     [LoggerMessage(EventId = 49, EventName = "DeploymentCrashed", Level = LogLevel.Error, Message = "Unexpected error around the deployment of flow run {FlowRunId}")]
     public static partial void DeploymentCrashed(this ILogger logger, Exception exception, string flowRunId);
 
-    [LoggerMessage(EventId = 50, EventName = "HostedAgentFailed", Level = LogLevel.Critical, Message = "Fargate agent '{RegistrationName}' stopped with a fatal error; stopping the host")]
-    public static partial void HostedAgentFailed(this ILogger logger, Exception exception, string registrationName);
+    [LoggerMessage(EventId = 50, EventName = "HostedAgentFailed", Level = LogLevel.Critical, Message = "{Agent} stopped with a fatal error; stopping the host (exit code 1)")]
+    public static partial void HostedAgentFailed(this ILogger logger, Exception exception, string agent);
 
-    [LoggerMessage(EventId = 52, EventName = "HostedAgentFinished", Level = LogLevel.Information, Message = "Fargate agent '{RegistrationName}' finished (max polls reached or stopped); stopping the host")]
-    public static partial void HostedAgentFinished(this ILogger logger, string registrationName);
+    [LoggerMessage(EventId = 52, EventName = "HostedAgentFinished", Level = LogLevel.Information, Message = "{Agent} finished (max polls reached); stopping the host")]
+    public static partial void HostedAgentFinished(this ILogger logger, string agent);
+
+    [LoggerMessage(EventId = 54, EventName = "HostedAgentFailedHostKeepsRunning", Level = LogLevel.Critical, Message = "{Agent} stopped with a fatal error; the host keeps running (OnFatalError is Ignore) and the agent's health check reports Unhealthy")]
+    public static partial void HostedAgentFailedHostKeepsRunning(this ILogger logger, Exception exception, string agent);
 
     [LoggerMessage(EventId = 51, EventName = "SlotsFull", Level = LogLevel.Debug, Message = "All {MaxConcurrentDeployments} deployment slots are busy; waiting for one to free")]
     public static partial void SlotsFull(this ILogger logger, int maxConcurrentDeployments);

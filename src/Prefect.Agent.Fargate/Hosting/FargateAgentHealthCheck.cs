@@ -12,7 +12,8 @@ internal sealed class FargateAgentHealthCheck(FargateAgentRegistry registry, str
     {
         if (!registry.TryGet(agentName, out var agent))
         {
-            return Task.FromResult(HealthCheckResult.Unhealthy($"No Fargate agent named '{agentName}' has been created (is the host started?)."));
+            var missing = agentName.Length == 0 ? "The unnamed Fargate agent has" : $"No Fargate agent named '{agentName}' has";
+            return Task.FromResult(HealthCheckResult.Unhealthy($"{missing} not been created (is the host started?)."));
         }
 
         var status = agent!.Status.Snapshot();
@@ -28,11 +29,12 @@ internal sealed class FargateAgentHealthCheck(FargateAgentRegistry registry, str
             data["last_poll_time"] = last;
         }
 
+        var agentText = FargateAgentHostedService.DisplayName(agentName);
         var result = status switch
         {
-            { State: AgentState.Stopped or AgentState.Faulted } => HealthCheckResult.Unhealthy($"The poll loop of agent '{agentName}' stopped ({status.State}).", data: data),
-            { ConsecutiveFailedPolls: >= FailedPollsThreshold } => HealthCheckResult.Unhealthy($"The last {status.ConsecutiveFailedPolls} polls of agent '{agentName}' failed.", data: data),
-            _ => HealthCheckResult.Healthy($"Agent '{agentName}' is {status.State}.", data),
+            { State: AgentState.Stopped or AgentState.Faulted } => HealthCheckResult.Unhealthy($"The poll loop of {agentText} stopped ({status.State}).", data: data),
+            { ConsecutiveFailedPolls: >= FailedPollsThreshold } => HealthCheckResult.Unhealthy($"The last {status.ConsecutiveFailedPolls} polls of {agentText} failed.", data: data),
+            _ => HealthCheckResult.Healthy($"{agentText} is {status.State}.", data),
         };
         return Task.FromResult(result);
     }

@@ -127,9 +127,14 @@ public static class FargateAgentServiceCollectionExtensions
             sp.GetRequiredKeyedService<ITaskLauncher>(name),
             sp.GetRequiredKeyedService<IExternalKwargsProvider>(name));
         sp.GetRequiredService<FargateAgentRegistry>().Add(name, agent);
+
+        // The hosted service logs a fatal error once, with what the host does about it; the agent does not log it too.
+        agent.FatalErrorsLoggedByHost = true;
         return new FargateAgentHostedService(
             agent,
             name,
+            options.OnFatalError,
+            sp.GetRequiredService<AgentComposition>().SetExitCode,
             sp.GetRequiredService<IHostApplicationLifetime>(),
             sp.GetService<ILogger<FargateAgentHostedService>>() ?? NullLogger<FargateAgentHostedService>.Instance);
     }

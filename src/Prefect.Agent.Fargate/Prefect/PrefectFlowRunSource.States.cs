@@ -59,7 +59,7 @@ internal sealed partial class PrefectFlowRunSource
     {
         ArgumentNullException.ThrowIfNull(run);
         ArgumentNullException.ThrowIfNull(message);
-        logger.UpdatingFlowRunStateToFailed(run.Id);
+        // The deployer logs "Updating flow run ... state to Failed..." for every source; not again here.
         return SetFlowRunStateAsync(run.Id, version, PrefectStates.Failed(message), cancellationToken);
     }
 

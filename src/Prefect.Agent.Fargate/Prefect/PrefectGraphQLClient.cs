@@ -181,7 +181,7 @@ internal sealed class PrefectGraphQLClient : IDisposable
             OnRetry = args =>
             {
                 var outcome = args.Outcome.Exception is { } ex ? ex.GetType().Name : $"HTTP {(int)args.Outcome.Result!.StatusCode}";
-                logger.RetryingPrefectRequest(args.Context.OperationKey ?? "request", outcome, args.AttemptNumber + 1, args.RetryDelay);
+                logger.RetryingPrefectRequest(args.Context.OperationKey ?? "request", outcome, args.AttemptNumber + 1, LogDurations.Seconds(args.RetryDelay));
                 return default;
             },
         };

@@ -41,11 +41,10 @@ internal static partial class PrefectLog
     [LoggerMessage(EventId = 111, EventName = "FlowRunTakenByAnotherAgent", Level = LogLevel.Debug, Message = "Updating Flow Run state failed: {Reason}")]
     public static partial void FlowRunTakenByAnotherAgent(this ILogger logger, string reason);
 
-    [LoggerMessage(EventId = 112, EventName = "UpdatingFlowRunStateToFailed", Level = LogLevel.Error, Message = "Updating flow run {FlowRunId} state to Failed...")]
-    public static partial void UpdatingFlowRunStateToFailed(this ILogger logger, string flowRunId);
+    // Event id 112 (UpdatingFlowRunStateToFailed) is retired: the deployer's event 34 says it once per run.
 
-    [LoggerMessage(EventId = 113, EventName = "RetryingPrefectRequest", Level = LogLevel.Warning, Message = "Prefect API request {Operation} failed ({Outcome}); retry {Attempt} in {Delay}")]
-    public static partial void RetryingPrefectRequest(this ILogger logger, string operation, string outcome, int attempt, TimeSpan delay);
+    [LoggerMessage(EventId = 113, EventName = "RetryingPrefectRequest", Level = LogLevel.Warning, Message = "Prefect API request {Operation} failed ({Outcome}); retry {Attempt} in {DelaySeconds} s")]
+    public static partial void RetryingPrefectRequest(this ILogger logger, string operation, string outcome, int attempt, double delaySeconds);
 
     [LoggerMessage(EventId = 114, EventName = "SendingBatch", Level = LogLevel.Debug, Message = "Sending {Count} {Entries} to the Prefect API in one call")]
     public static partial void SendingBatch(this ILogger logger, int count, string entries);

@@ -233,14 +233,14 @@ public class CliApplicationTests
     }
 
     [Fact]
-    public async Task InvokeAsync_AgentConstructionFails_ExitsOneAfterTheBanner()
+    public async Task InvokeAsync_AgentConstructionFails_ExitsOneWithoutTheBanner()
     {
         var cli = new CliHarness { AgentFactory = _ => throw new InvalidOperationException("Fargate agent only accepts configuration for a single container definition.") };
 
         var code = await cli.RunAsync("start", "containerDefinitions=[{}, {}]");
 
         Assert.Equal(ExitCodes.Failure, code);
-        Assert.StartsWith("Starting prefect-fargate-agent", cli.LogMessages()[0], StringComparison.Ordinal);
+        Assert.DoesNotContain(cli.LogMessages(), m => m.StartsWith("Starting prefect-fargate-agent", StringComparison.Ordinal));
         Assert.Contains("error: Fargate agent only accepts configuration for a single container definition.", cli.Error.ToString(), StringComparison.Ordinal);
     }
 
@@ -258,6 +258,7 @@ public class CliApplicationTests
         Assert.Equal(ExitCodes.Usage, code);
         Assert.Contains("error: MaxConcurrentDeployments must be at least 1.", cli.Error.ToString(), StringComparison.Ordinal);
         Assert.Contains("error: ApiUrl must be absolute.", cli.Error.ToString(), StringComparison.Ordinal);
+        Assert.DoesNotContain(cli.LogMessages(), m => m.StartsWith("Starting prefect-fargate-agent", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -311,16 +312,14 @@ public class CliApplicationTests
     }
 
     [Fact]
-    public async Task InvokeAsync_Validate_ReportsBothSteps()
+    public async Task InvokeAsync_Validate_LeavesTheResultsToTheAgentsLog()
     {
         var cli = new CliHarness(new FakeAgentHandle { OnValidate = _ => Task.FromResult("arn:aws:ecs:eu-west-1:1:task/c/42") });
 
         var code = await cli.RunAsync("validate", "cpu=256", "memory=512", "cluster=c");
 
         Assert.Equal(ExitCodes.Success, code);
-        Assert.Equal(
-            "Task definition registration successful\nTask run arn:aws:ecs:eu-west-1:1:task/c/42 successful\n",
-            cli.Out.ToString().ReplaceLineEndings("\n"));
+        Assert.Equal(string.Empty, cli.Out.ToString());
         Assert.Equal("c", cli.Agent.Options!.Kwargs["cluster"]!.GetValue<string>());
         Assert.False(cli.Agent.Started);
     }
@@ -389,6 +388,37 @@ public class CliApplicationTests
             Assert.Contains(flag, help, StringComparison.Ordinal);
         }
 
+        Assert.Equal(0, cli.AgentsCreated);
+        Assert.DoesNotContain("Additional Arguments", help, StringComparison.Ordinal);
+        Assert.DoesNotContain("Arguments passed to the application that is being run.", help, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task InvokeAsync_ValidateHelp_ListsOnlyTheFlagsValidateUses()
+    {
+        var cli = new CliHarness();
+
+        var code = await cli.RunAsync("validate", "--help");
+
+        Assert.Equal(ExitCodes.Success, code);
+        var help = cli.Out.ToString();
+        Assert.Contains("-k, --key", help, StringComparison.Ordinal);
+        Assert.Contains("--log-level", help, StringComparison.Ordinal);
+        foreach (var flag in new[] { "--max-polls", "--agent-address", "--no-cloud-logs", "Additional Arguments" })
+        {
+            Assert.DoesNotContain(flag, help, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public async Task InvokeAsync_ValidateWithAPollingFlag_ExitsTwoNamingIt()
+    {
+        var cli = new CliHarness();
+
+        var code = await cli.RunAsync("validate", "--max-polls", "3");
+
+        Assert.Equal(ExitCodes.Usage, code);
+        Assert.Contains("--max-polls", cli.Error.ToString(), StringComparison.Ordinal);
         Assert.Equal(0, cli.AgentsCreated);
     }
 }

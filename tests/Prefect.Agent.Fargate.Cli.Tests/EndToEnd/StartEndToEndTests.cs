@@ -53,6 +53,34 @@ public class StartEndToEndTests
         Assert.All(ecs.Requests, r => Assert.True(r.SignatureValid, r.Operation));
         Assert.Equal(["aws", "e2e"], Assert.Single(prefect.Agents).Labels);
         Assert.Contains("Starting prefect-fargate-agent", result.Output + result.Error, StringComparison.Ordinal);
+        Assert.Equal(1, Occurrences(result.Output + result.Error, "Agent stopped"));
+        Assert.Contains("Agent stopped after 3 poll(s)", result.Output + result.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Validate_AgainstTheFakeEcs_PrintsEachResultOnce()
+    {
+        await using var ecs = await FakeEcs.StartAsync();
+
+        using var child = ChildProcess.StartDotnet(ChildProcess.CliAssembly, ["validate", .. EcsSettings], Environment(null, ecs));
+        var result = await child.WaitForExitAsync(ExitTimeout);
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        var output = result.Output + result.Error;
+        Assert.Equal(1, Occurrences(output, "Task definition registration successful"));
+        Assert.Equal(1, Occurrences(output, "Task run arn:aws:ecs:"));
+        Assert.Equal(1, ecs.GetCallCount("RunTask"));
+    }
+
+    private static int Occurrences(string text, string value)
+    {
+        var count = 0;
+        for (var i = text.IndexOf(value, StringComparison.Ordinal); i >= 0; i = text.IndexOf(value, i + value.Length, StringComparison.Ordinal))
+        {
+            count++;
+        }
+
+        return count;
     }
 
     [Fact]

@@ -60,18 +60,40 @@ public class SampleTests
                 ["FargateAgent__MaxPolls"] = "3",
             });
 
-        // After MaxPolls the agent stops, but a Generic Host keeps running until it is told to stop: SIGTERM, as
-        // docker stop or ECS would send (if the host ended on its own, there is nothing to stop).
-        await child.WaitUntilAsync(() => child.HasExited || child.Output.Contains("Agent stopped", StringComparison.Ordinal), ExitTimeout, "the agent to stop after MaxPolls");
-        if (!child.HasExited)
-        {
-            child.Terminate();
-        }
-
+        // After MaxPolls the agent stops, and with it the host, as the sample documents.
         var result = await child.WaitForExitAsync(ExitTimeout);
 
         Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Contains("finished (max polls reached); stopping the host", result.Output, StringComparison.Ordinal);
         AssertLaunched(runs, ecs, cluster: "prefect");
+    }
+
+    [Fact]
+    public async Task HostedAgent_WithoutAKey_ExitsNonZeroLoggingTheErrorOnce()
+    {
+        await using var prefect = await FakePrefectApi.StartAsync();
+
+        // appsettings.json says Backend Cloud: without a key the agent fails at start, before any call.
+        using var child = ChildProcess.StartDotnet(
+            SampleAssembly("HostedAgent"),
+            [],
+            new Dictionary<string, string>(StringComparer.Ordinal)
+            {
+                ["FargateAgent__ApiUrl"] = prefect.Url.ToString(),
+                ["FargateAgent__AgentAddress"] = string.Empty,
+                ["PREFECT__CLOUD__API_KEY"] = string.Empty,
+                ["PREFECT__CLOUD__AGENT__AUTH_TOKEN"] = string.Empty,
+                ["AWS_ACCESS_KEY_ID"] = FakeEcs.AccessKeyId,
+                ["AWS_SECRET_ACCESS_KEY"] = FakeEcs.SecretAccessKey,
+            });
+        var result = await child.WaitForExitAsync(ExitTimeout);
+
+        Assert.True(result.ExitCode == 1, result.ToString());
+        var output = result.Output + result.Error;
+        Assert.Contains("stopped with a fatal error; stopping the host (exit code 1)", output, StringComparison.Ordinal);
+        Assert.Contains("API key", output, StringComparison.Ordinal);
+        Assert.DoesNotContain("BackgroundService failed", output, StringComparison.Ordinal);
+        Assert.Empty(prefect.Requests);
     }
 
     private static void AssertLaunched(FakeFlowRun[] runs, FakeEcs ecs, string cluster)

@@ -25,6 +25,9 @@ internal sealed class AgentHarness
 
     public ILoggerFactory LoggerFactory { get; set; } = NullLoggerFactory.Instance;
 
+    /// <summary>Gets the process exit codes a host set (instead of the test process's <see cref="System.Environment.ExitCode"/>).</summary>
+    public System.Collections.Concurrent.ConcurrentQueue<int> ExitCodes { get; } = new();
+
     public Func<IEnumerable<KeyValuePair<string, JsonNode?>>, Func<string, string?>?, ParsedKwargs> ParseKwargs { get; set; } =
         (_, _) => new ParsedKwargs(new JsonObject(), new JsonObject(), new JsonObject());
 
@@ -34,6 +37,7 @@ internal sealed class AgentHarness
         ParseLiteral = FakeLiteral.Parse,
         ParseKwargs = ParseKwargs,
         CreatePlanner = (_, _) => Planner,
+        SetExitCode = ExitCodes.Enqueue,
     };
 
     public AgentOptions Options(Action<AgentOptions>? configure = null)

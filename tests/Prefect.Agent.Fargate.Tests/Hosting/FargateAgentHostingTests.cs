@@ -1,6 +1,9 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Testing;
 using Microsoft.Extensions.Options;
 using Prefect.Agent.Fargate.Tests.Fakes;
 
@@ -66,14 +69,80 @@ public sealed class FargateAgentHostingTests
     }
 
     [Fact]
-    public async Task AddFargateAgent_FatalError_StopsTheHost()
+    public async Task AddFargateAgent_FatalError_StopsTheHostWithExitCode1AndLogsOnce()
     {
+        using var logs = new FakeLoggerProvider();
         var harness = new AgentHarness();
         harness.Source.RegisterException = new PrefectAuthenticationException("refused");
 
-        var stopped = await RunUntilTheHostStopsItselfAsync(harness, _ => { });
+        var stopped = await RunUntilTheHostStopsItselfAsync(harness, _ => { }, logs);
 
         Assert.True(stopped);
+        Assert.Equal([1], harness.ExitCodes);
+        var withException = logs.Collector.GetSnapshot().Where(r => r.Exception is not null).ToList();
+        var line = Assert.Single(withException);
+        Assert.Equal(LogLevel.Critical, line.Level);
+        Assert.Equal("Fargate agent stopped with a fatal error; stopping the host (exit code 1)", line.Message);
+        Assert.IsType<PrefectAuthenticationException>(line.Exception);
+    }
+
+    [Fact]
+    public async Task AddFargateAgent_FatalErrorWithIgnore_HostKeepsRunningAndHealthIsUnhealthy()
+    {
+        using var logs = new FakeLoggerProvider();
+        var harness = new AgentHarness();
+        harness.Source.RegisterException = new PrefectAuthenticationException("refused");
+        var builder = Host.CreateApplicationBuilder();
+        builder.Logging.ClearProviders().AddProvider(logs);
+        builder.Services.AddSingleton(harness.Composition);
+        builder.Services.AddSingleton<TimeProvider>(harness.Time);
+        builder.Services.AddSingleton<IFlowRunSource>(harness.Source);
+        builder.Services.AddSingleton<ITaskDefinitionRegistry>(harness.Registry);
+        builder.Services.AddSingleton<ITaskLauncher>(harness.Launcher);
+        builder.Services.AddFargateAgent("embedded", o => o.OnFatalError = FatalErrorBehavior.Ignore);
+        builder.Services.AddHealthChecks().AddFargateAgentHealthCheck("embedded");
+        using var host = builder.Build();
+        var lifetime = host.Services.GetRequiredService<IHostApplicationLifetime>();
+
+        await host.StartAsync();
+        await Eventually.TrueAsync(
+            () => logs.Collector.GetSnapshot().Any(r => r.Exception is PrefectAuthenticationException), "the fatal error is logged");
+        var health = await host.Services.GetRequiredService<HealthCheckService>().CheckHealthAsync();
+
+        Assert.False(lifetime.ApplicationStopping.IsCancellationRequested);
+        Assert.Empty(harness.ExitCodes);
+        Assert.Equal(HealthStatus.Unhealthy, health.Status);
+        Assert.Equal("The poll loop of Fargate agent 'embedded' stopped (Faulted).", health.Entries["fargate-agent-embedded"].Description);
+        var line = Assert.Single(logs.Collector.GetSnapshot(), r => r.Exception is not null);
+        Assert.Equal(
+            "Fargate agent 'embedded' stopped with a fatal error; the host keeps running (OnFatalError is Ignore) and the agent's health check reports Unhealthy",
+            line.Message);
+        await host.StopAsync();
+    }
+
+    [Fact]
+    public async Task AddFargateAgent_OnFatalErrorFromConfiguration_IsBound()
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["Agent:OnFatalError"] = "Ignore" }).Build();
+        var harness = new AgentHarness();
+        var services = new ServiceCollection().AddSingleton(harness.Composition);
+        services.AddFargateAgent(configuration.GetSection("Agent"));
+        await using var provider = services.BuildServiceProvider();
+
+        var options = provider.GetRequiredService<IOptionsMonitor<AgentOptions>>().Get(Microsoft.Extensions.Options.Options.DefaultName);
+
+        Assert.Equal(FatalErrorBehavior.Ignore, options.OnFatalError);
+    }
+
+    [Fact]
+    public void AgentOptions_UndefinedOnFatalError_IsRejectedWithTheFix()
+    {
+        var harness = new AgentHarness();
+
+        var ex = Assert.Throws<OptionsValidationException>(() => harness.Create(o => o.OnFatalError = (FatalErrorBehavior)7));
+
+        Assert.Contains("OnFatalError", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("FatalErrorBehavior.Ignore", ex.Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -85,15 +154,21 @@ public sealed class FargateAgentHostingTests
         var stopped = await RunUntilTheHostStopsItselfAsync(harness, o => o.MaxPolls = 1);
 
         Assert.True(stopped);
+        Assert.Empty(harness.ExitCodes);
         Assert.Equal(1, harness.Source.PollCount);
         Assert.StartsWith("Submitted for execution: Task ARN: ", Assert.Single(harness.Source.Logs).Message, StringComparison.Ordinal);
     }
 
     /// <summary>Runs a host with one agent over the harness's seams until the host starts stopping on its own.</summary>
     /// <returns>Whether the application's stopping token fired.</returns>
-    private static async Task<bool> RunUntilTheHostStopsItselfAsync(AgentHarness harness, Action<AgentOptions> configure)
+    private static async Task<bool> RunUntilTheHostStopsItselfAsync(AgentHarness harness, Action<AgentOptions> configure, FakeLoggerProvider? logs = null)
     {
         var builder = Host.CreateApplicationBuilder();
+        if (logs is not null)
+        {
+            builder.Logging.ClearProviders().AddProvider(logs);
+        }
+
         builder.Services.AddSingleton(harness.Composition);
         builder.Services.AddSingleton<TimeProvider>(harness.Time);
         builder.Services.AddSingleton<IFlowRunSource>(harness.Source);

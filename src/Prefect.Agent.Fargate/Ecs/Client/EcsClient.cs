@@ -84,7 +84,8 @@ internal sealed class EcsClient : IEcsClient, IDisposable
                         args.Context.Properties.GetValue(OperationKey, "?"),
                         args.AttemptNumber + 1,
                         DescribeFailure(args.Outcome.Exception),
-                        args.RetryDelay.TotalMilliseconds);
+                        args.AttemptNumber + 1,
+                        LogDurations.Seconds(args.RetryDelay));
                     return default;
                 },
             });

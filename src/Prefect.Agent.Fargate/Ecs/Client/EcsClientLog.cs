@@ -6,8 +6,8 @@ namespace Prefect.Agent.Fargate.Ecs.Client;
 internal static partial class EcsClientLog
 {
     [LoggerMessage(EventId = 200, EventName = "AwsAttemptRetried", Level = LogLevel.Information,
-        Message = "{Service} {Operation} attempt {Attempt} failed ({ErrorCode}); retrying in {DelayMs} ms")]
-    public static partial void AttemptRetried(this ILogger logger, string service, string operation, int attempt, string errorCode, double delayMs);
+        Message = "{Service} {Operation} attempt {Attempt} failed ({ErrorCode}); retry {Retry} in {DelaySeconds} s")]
+    public static partial void AttemptRetried(this ILogger logger, string service, string operation, int attempt, string errorCode, int retry, double delaySeconds);
 
     [LoggerMessage(EventId = 201, EventName = "AwsThrottled", Level = LogLevel.Warning,
         Message = "{Service} {Operation} was throttled ({ErrorCode}); {ApiGroup} calls slowed down to {RatePerSecond:0.##}/s")]
