@@ -238,7 +238,23 @@ public class StartOptionsBuilderTests
         Assert.Empty(options.Kwargs);
     }
 
+    [Fact]
+    public void Build_TaskWatchAndReconcileItems_SetDurations()
+    {
+        var options = StartOptionsBuilder.Build(new StartArguments { Trailing = ["task_watch_interval=2.5", "task_watch_timeout=60", "reconcile_after=3", "reconcile_interval=0"] });
+
+        Assert.Equal(TimeSpan.FromSeconds(2.5), options.TaskWatchInterval);
+        Assert.Equal(TimeSpan.FromSeconds(60), options.TaskWatchTimeout);
+        Assert.Equal(TimeSpan.FromSeconds(3), options.ReconcileAfter);
+        Assert.Equal(TimeSpan.Zero, options.ReconcileInterval);
+        Assert.Empty(options.Kwargs);
+    }
+
     [Theory]
+    [InlineData("task_watch_interval=-1", "task_watch_interval: '-1'")]
+    [InlineData("task_watch_timeout=0", "task_watch_timeout: '0'")]
+    [InlineData("reconcile_after=soon", "reconcile_after: 'soon'")]
+    [InlineData("reconcile_interval=NaN", "reconcile_interval: 'NaN'")]
     [InlineData("max_concurrent_deployments=0", "max_concurrent_deployments: '0'")]
     [InlineData("max_concurrent_deployments=many", "max_concurrent_deployments: 'many'")]
     [InlineData("ecs_rate_limits=off", "ecs_rate_limits: 'off'")]
