@@ -182,6 +182,41 @@ public sealed class AgentOptions
     public TimeSpan ShutdownDrainTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>
+    /// Gets or sets how often the task watch checks the tasks the agent launched: one <c>DescribeTasks</c> per cluster
+    /// per 100 tasks and one backend query for all their runs, each interval. A task that stopped while its run is still
+    /// Submitted marks the run Failed with ECS's reason; a run cancelled before its flow started gets its task stopped.
+    /// <see cref="TimeSpan.Zero"/> turns the watch off (CLI <c>task_watch_interval=SECONDS</c>).
+    /// </summary>
+    /// <value>The default value is 5 seconds.</value>
+    [NotNegative(Fix = "Use a duration of zero (off) or more, such as 00:00:05.")]
+    public TimeSpan TaskWatchInterval { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// Gets or sets how long the task watch follows a task whose run stays Submitted before it stops following it (the
+    /// flow runner is then slow to report, or the run is left to Prefect's Lazarus). CLI <c>task_watch_timeout=SECONDS</c>.
+    /// </summary>
+    /// <value>The default value is 15 minutes.</value>
+    [GreaterThanZero(Fix = "Use a positive duration such as 00:15:00.")]
+    public TimeSpan TaskWatchTimeout { get; set; } = TimeSpan.FromMinutes(15);
+
+    /// <summary>
+    /// Gets or sets how long a run that the agent serves must have been seen Submitted, without being deployed by this
+    /// agent, before the reconciler looks for its task (and launches it again, with the same clientToken, when it has
+    /// none). CLI <c>reconcile_after=SECONDS</c>.
+    /// </summary>
+    /// <value>The default value is 2 minutes.</value>
+    [GreaterThanZero(Fix = "Use a positive duration, longer than a deployment takes, such as 00:02:00.")]
+    public TimeSpan ReconcileAfter { get; set; } = TimeSpan.FromMinutes(2);
+
+    /// <summary>
+    /// Gets or sets how often the reconciler looks for Submitted runs without a task (it also looks once at start).
+    /// <see cref="TimeSpan.Zero"/> turns reconciliation off (CLI <c>reconcile_interval=SECONDS</c>).
+    /// </summary>
+    /// <value>The default value is 1 minute.</value>
+    [NotNegative(Fix = "Use a duration of zero (off) or more, such as 00:01:00.")]
+    public TimeSpan ReconcileInterval { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>
     /// Gets or sets whether an existing task definition is reused as is, even when it differs from what the agent
     /// would register now (the original's behaviour). When <see langword="false"/>, a drifted definition gets a new
     /// revision in the same family.

@@ -31,6 +31,7 @@ public sealed class FargateAgent : IAsyncDisposable
     private readonly Lazy<ITaskDefinitionRegistry> registry;
     private readonly Lazy<ITaskLauncher> launcher;
     private readonly Lazy<IExternalKwargsProvider> externalKwargs;
+    private readonly Lazy<ITaskMonitor> taskMonitor;
     private readonly List<object> owned = [];
     private Task? running;
     private int started;
@@ -50,14 +51,19 @@ public sealed class FargateAgent : IAsyncDisposable
     /// <param name="taskDefinitionRegistry">The task-definition registry; <see langword="null"/> for the ECS one.</param>
     /// <param name="taskLauncher">The task launcher; <see langword="null"/> for ECS RunTask.</param>
     /// <param name="externalKwargsProvider">The external kwargs; <see langword="null"/> for S3 (used only with <see cref="AgentOptions.UseExternalKwargs"/>).</param>
+    /// <param name="taskMonitor">
+    /// The task monitor of the task watch and the reconciler; <see langword="null"/> for ECS (also with a launcher of
+    /// your own). They run only when the flow-run source implements <see cref="IFlowRunMonitor"/> (the default does).
+    /// </param>
     /// <exception cref="OptionsValidationException">The options are invalid; the message lists every error.</exception>
     public FargateAgent(
         AgentOptions options,
         IFlowRunSource? flowRunSource,
         ITaskDefinitionRegistry? taskDefinitionRegistry = null,
         ITaskLauncher? taskLauncher = null,
-        IExternalKwargsProvider? externalKwargsProvider = null)
-        : this(options, AgentComposition.Default, Microsoft.Extensions.Options.Options.DefaultName, flowRunSource, taskDefinitionRegistry, taskLauncher, externalKwargsProvider)
+        IExternalKwargsProvider? externalKwargsProvider = null,
+        ITaskMonitor? taskMonitor = null)
+        : this(options, AgentComposition.Default, Microsoft.Extensions.Options.Options.DefaultName, flowRunSource, taskDefinitionRegistry, taskLauncher, externalKwargsProvider, taskMonitor)
     {
     }
 
@@ -68,7 +74,8 @@ public sealed class FargateAgent : IAsyncDisposable
         IFlowRunSource? flowRunSource,
         ITaskDefinitionRegistry? taskDefinitionRegistry,
         ITaskLauncher? taskLauncher,
-        IExternalKwargsProvider? externalKwargsProvider)
+        IExternalKwargsProvider? externalKwargsProvider,
+        ITaskMonitor? taskMonitor = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(composition);
@@ -89,6 +96,7 @@ public sealed class FargateAgent : IAsyncDisposable
         registry = taskDefinitionRegistry is null ? new(() => ecs.Value.Registry) : new(taskDefinitionRegistry);
         launcher = taskLauncher is null ? new(() => ecs.Value.Launcher) : new(taskLauncher);
         externalKwargs = externalKwargsProvider is null ? new(() => Own(composition.CreateExternalKwargs(resolved))) : new(externalKwargsProvider);
+        this.taskMonitor = taskMonitor is null ? new(() => ecs.Value.Monitor) : new(taskMonitor);
 
         var planner = composition.CreatePlanner(this.options, prepared.Kwargs!);
         deployer = new FlowRunDeployer(
@@ -228,6 +236,7 @@ public sealed class FargateAgent : IAsyncDisposable
         using var scope = logger.BeginScope(new Dictionary<string, object?>(StringComparer.Ordinal) { ["AgentName"] = options.Name });
         Status.SetState(AgentState.Running);
         var faulted = false;
+        Followers? followers = null;
         try
         {
             await RegisterAsync(stopping).ConfigureAwait(false);
@@ -241,6 +250,7 @@ public sealed class FargateAgent : IAsyncDisposable
             }
 
             var loop = new PollLoop(options, flowRunSource.Value, tracker, (run, ct) => deployer.DeployAsync(run, ct, tracker.TrackTrailing), wake, Status, telemetry, logger);
+            followers = StartFollowers(stopping);
             await loop.RunAsync(stopping, deployments.Token).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (stopping.IsCancellationRequested)
@@ -260,6 +270,10 @@ public sealed class FargateAgent : IAsyncDisposable
         finally
         {
             await DrainAsync().ConfigureAwait(false);
+            if (followers is { } running)
+            {
+                await running.StopAsync().ConfigureAwait(false);
+            }
             if (HealthEndpoint is { } endpoint)
             {
                 await endpoint.DisposeAsync().ConfigureAwait(false);
@@ -269,6 +283,36 @@ public sealed class FargateAgent : IAsyncDisposable
             Status.SetState(faulted ? AgentState.Faulted : AgentState.Stopped);
             logger.Stopped(Status.Snapshot().Polls);
         }
+    }
+
+    /// <summary>Starts the task watch and the reconciler beside the poll loop (they hold no deployment slot).</summary>
+    private Followers? StartFollowers(CancellationToken stopping)
+    {
+        if (options.TaskWatchInterval <= TimeSpan.Zero && options.ReconcileInterval <= TimeSpan.Zero)
+        {
+            return null;
+        }
+
+        if (flowRunSource.Value is not IFlowRunMonitor monitor)
+        {
+            logger.WatchUnavailable();
+            return null;
+        }
+
+        var watch = new TaskWatch(options, () => taskMonitor.Value, () => flowRunSource.Value, monitor, telemetry, logger);
+        deployer.Launched = watch.Watch;
+        var reconciler = new Reconciler(
+            options,
+            monitor,
+            () => taskMonitor.Value,
+            watch,
+            tracker.Contains,
+            deployer.ResolveTaskScopeAsync,
+            (claimed, ct) => deployer.LaunchClaimedAsync(claimed, trailing: null, ct),
+            telemetry,
+            logger);
+        var cancel = CancellationTokenSource.CreateLinkedTokenSource(stopping);
+        return new Followers(cancel, Task.WhenAll(watch.RunAsync(cancel.Token), reconciler.RunAsync(cancel.Token)));
     }
 
     private async Task RegisterAsync(CancellationToken cancellationToken)
@@ -330,6 +374,19 @@ public sealed class FargateAgent : IAsyncDisposable
         if (options.UseExternalKwargs)
         {
             logger.ExternalKwargsEnabled();
+        }
+    }
+
+    /// <summary>The running task watch and reconciler.</summary>
+    private sealed class Followers(CancellationTokenSource cancel, Task running)
+    {
+        public async Task StopAsync()
+        {
+            await cancel.CancelAsync().ConfigureAwait(false);
+#pragma warning disable VSTHRD003 // The followers were started by this agent's run and end when cancelled.
+            await running.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+#pragma warning restore VSTHRD003
+            cancel.Dispose();
         }
     }
 

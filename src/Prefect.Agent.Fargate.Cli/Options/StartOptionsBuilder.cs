@@ -318,6 +318,18 @@ internal static class StartOptionsBuilder
                 }
 
                 return true;
+            case "task_watch_interval":
+                SetSeconds(key, value, allowZero: true, errors, v => options.TaskWatchInterval = v);
+                return true;
+            case "task_watch_timeout":
+                SetSeconds(key, value, allowZero: false, errors, v => options.TaskWatchTimeout = v);
+                return true;
+            case "reconcile_after":
+                SetSeconds(key, value, allowZero: false, errors, v => options.ReconcileAfter = v);
+                return true;
+            case "reconcile_interval":
+                SetSeconds(key, value, allowZero: true, errors, v => options.ReconcileInterval = v);
+                return true;
             case "botocore_config":
                 try
                 {
@@ -354,6 +366,21 @@ internal static class StartOptionsBuilder
         {
             errors.Add($"{key}: '{value}' is not BURST:RATE (a whole burst of at least 1 and a rate per second greater than 0); give e.g. {key}=20:20.");
         }
+    }
+
+    // SECONDS: a decimal number of seconds (0 turns the watch or the reconciler off where allowed).
+    private static void SetSeconds(string key, string value, bool allowZero, List<string> errors, Action<TimeSpan> set)
+    {
+        if (double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var seconds)
+            && double.IsFinite(seconds) && (seconds > 0 || (allowZero && seconds == 0)) && seconds <= TimeSpan.MaxValue.TotalSeconds / 2)
+        {
+            set(TimeSpan.FromSeconds(seconds));
+            return;
+        }
+
+        errors.Add(allowZero
+            ? $"{key}: '{value}' is not a number of seconds of 0 or more; give e.g. {key}=5 (0 turns it off)."
+            : $"{key}: '{value}' is not a positive number of seconds; give e.g. {key}=120.");
     }
 
     private static bool? ParseBoolean(string key, string value, List<string> errors)

@@ -19,6 +19,11 @@ internal sealed class AgentOptionsCustomValidator : IValidateOptions<AgentOption
         ArgumentNullException.ThrowIfNull(options);
         var builder = new ValidateOptionsResultBuilder();
         ValidatePolling(options, builder);
+        if (options.TaskWatchInterval > TimeSpan.Zero && options.TaskWatchTimeout > TimeSpan.Zero && options.TaskWatchTimeout < options.TaskWatchInterval)
+        {
+            builder.AddError(Message("TaskWatchTimeout", options.TaskWatchTimeout, $"must not be shorter than TaskWatchInterval ({options.TaskWatchInterval})", "Use a timeout of several intervals, such as 00:15:00, or set TaskWatchInterval to 00:00:00 to turn the watch off."));
+        }
+
 
         if (!string.IsNullOrEmpty(options.AgentAddress) && !AgentAddress.TryParse(options.AgentAddress, out _, out var error))
         {

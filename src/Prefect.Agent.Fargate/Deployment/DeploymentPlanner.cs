@@ -40,6 +40,12 @@ internal sealed class DeploymentPlanner : IDeploymentPlanner
         return Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes($"{flowRunId}\n{version}"))).ToLowerInvariant();
     }
 
+    /// <summary>Gets whether a value is a valid ECS <c>startedBy</c>: up to 36 letters, digits, hyphens, underscores or slashes.</summary>
+    /// <param name="value">The value (a flow run id).</param>
+    /// <returns><see langword="true"/> when ECS takes it.</returns>
+    public static bool IsStartedByValue(string value) =>
+        value.Length is > 0 and <= 36 && value.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '/');
+
     /// <summary>Plans the deployment of a run.</summary>
     /// <param name="run">The run.</param>
     /// <param name="version">The run's version after Submitted (for the RunTask client token).</param>
@@ -98,6 +104,14 @@ internal sealed class DeploymentPlanner : IDeploymentPlanner
         // 3.7: RunTask body without taskDefinition.
         var runTask = new JsonObject { ["overrides"] = FlowContainer.Overrides(Options, run) };
         AppendRunKwargs(runTask, runKwargs);
+
+        // Not in the original: the run's tasks can be found again by startedBy (ListTasks) after a crash. The user's own
+        // startedBy, from the kwargs, wins; an id ECS would refuse as startedBy is left out.
+        if (!runTask.ContainsKey("startedBy") && IsStartedByValue(run.Id))
+        {
+            runTask["startedBy"] = run.Id;
+        }
+
         var clientToken = ClientToken(run.Id, version);
         runTask["clientToken"] = clientToken;
 

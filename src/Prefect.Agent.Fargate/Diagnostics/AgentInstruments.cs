@@ -18,6 +18,21 @@ internal static class AgentInstruments
     /// <summary>Histogram of the time one poll of the backend took (unit: <c>s</c>).</summary>
     public const string PollDuration = "prefect_agent.poll.duration";
 
+    /// <summary>Up-down counter of the tasks the task watch follows (unit: <c>{task}</c>).</summary>
+    public const string TasksWatched = "prefect_agent.tasks.watched";
+
+    /// <summary>Counter of runs marked Failed because their task stopped before the flow started, tagged by stop code (unit: <c>{flow_run}</c>).</summary>
+    public const string FailedStarts = "prefect_agent.flow_runs.failed_starts";
+
+    /// <summary>Counter of Submitted runs the reconciler found a task for or launched again, tagged by outcome (unit: <c>{flow_run}</c>).</summary>
+    public const string RunsReconciled = "prefect_agent.flow_runs.reconciled";
+
+    /// <summary>Counter of tasks stopped because their run was cancelled before the flow started (unit: <c>{task}</c>).</summary>
+    public const string TasksStopped = "prefect_agent.tasks.stopped";
+
+    /// <summary>Tag: the ECS stop code of a task that stopped before its flow started.</summary>
+    public const string StopCodeTag = "aws.ecs.stop_code";
+
     /// <summary>Tag: the agent name.</summary>
     public const string AgentNameTag = "prefect_agent.name";
 

@@ -33,6 +33,10 @@ internal sealed class AgentTelemetry : IDisposable
         FlowRunsFailed = meter.CreateCounter<long>(AgentInstruments.FlowRunsFailed, "{flow_run}", "Flow runs the agent marked Failed.");
         DeploymentDuration = meter.CreateHistogram<double>(AgentInstruments.DeploymentDuration, "s", "Time from claiming a flow run to its outcome.");
         PollDuration = meter.CreateHistogram<double>(AgentInstruments.PollDuration, "s", "Time one poll of the backend took.");
+        TasksWatched = meter.CreateUpDownCounter<long>(AgentInstruments.TasksWatched, "{task}", "ECS tasks followed until their flow starts.");
+        FailedStarts = meter.CreateCounter<long>(AgentInstruments.FailedStarts, "{flow_run}", "Flow runs marked Failed because their task stopped before the flow started.");
+        RunsReconciled = meter.CreateCounter<long>(AgentInstruments.RunsReconciled, "{flow_run}", "Submitted runs without a deployment here whose task was found or launched again.");
+        TasksStopped = meter.CreateCounter<long>(AgentInstruments.TasksStopped, "{task}", "Tasks stopped because their run was cancelled before the flow started.");
     }
 
     public Counter<long> FlowRunsFound { get; }
@@ -44,6 +48,14 @@ internal sealed class AgentTelemetry : IDisposable
     public Histogram<double> DeploymentDuration { get; }
 
     public Histogram<double> PollDuration { get; }
+
+    public UpDownCounter<long> TasksWatched { get; }
+
+    public Counter<long> FailedStarts { get; }
+
+    public Counter<long> RunsReconciled { get; }
+
+    public Counter<long> TasksStopped { get; }
 
     public KeyValuePair<string, object?> AgentTag => agentTag;
 

@@ -9,17 +9,21 @@ internal sealed class EcsAgentServices : IDisposable
     private readonly bool ownsClient;
     private readonly EcsTaskDefinitionRegistry registry;
 
-    private EcsAgentServices(IEcsClient client, bool ownsClient, EcsTaskDefinitionRegistry registry, ITaskLauncher launcher)
+    private EcsAgentServices(IEcsClient client, bool ownsClient, EcsTaskDefinitionRegistry registry, ITaskLauncher launcher, ITaskMonitor monitor)
     {
         this.client = client;
         this.ownsClient = ownsClient;
         this.registry = registry;
         Launcher = launcher;
+        Monitor = monitor;
     }
 
     public ITaskDefinitionRegistry Registry => registry;
 
     public ITaskLauncher Launcher { get; }
+
+    /// <summary>Gets the task monitor (DescribeTasks, ListTasks, StopTask) of the task watch and the reconciler.</summary>
+    public ITaskMonitor Monitor { get; }
 
     /// <summary>Creates the registry and launcher over a given client (the composition root's, a test's, the fake ECS server's).</summary>
     /// <param name="options">The agent's resolved options (<see cref="AgentOptions.ReuseExistingTaskDefinitions"/>, <see cref="AgentOptions.ListTaskDefinitionFamilies"/>, logging).</param>
@@ -33,7 +37,8 @@ internal sealed class EcsAgentServices : IDisposable
         var loggerFactory = options.LoggerFactory;
         var registry = new EcsTaskDefinitionRegistry(client, options.ReuseExistingTaskDefinitions, loggerFactory.CreateLogger<EcsTaskDefinitionRegistry>(), options.TimeProvider, options.ListTaskDefinitionFamilies);
         var launcher = new EcsTaskLauncher(client, registry, loggerFactory.CreateLogger<EcsTaskLauncher>());
-        return new EcsAgentServices(client, ownsClient, registry, launcher);
+        var monitor = new EcsTaskMonitor(client, loggerFactory.CreateLogger<EcsTaskMonitor>());
+        return new EcsAgentServices(client, ownsClient, registry, launcher, monitor);
     }
 
     public void Dispose()

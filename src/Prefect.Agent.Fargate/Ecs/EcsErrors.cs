@@ -37,6 +37,15 @@ internal static class EcsErrors
     public static bool IsAccessDenied(Exception exception) =>
         exception is AwsServiceException aws && aws.ErrorCode.Contains("AccessDenied", StringComparison.OrdinalIgnoreCase);
 
+    /// <summary>
+    /// Gets whether RunTask refused a clientToken already used with other parameters (<c>ConflictException</c>): the
+    /// token's task exists.
+    /// </summary>
+    /// <param name="exception">The error.</param>
+    /// <returns><see langword="true"/> for a conflict.</returns>
+    public static bool IsConflict(AwsServiceException exception) =>
+        string.Equals(exception.ErrorCode, "ConflictException", StringComparison.Ordinal);
+
     private static bool IsClientException(AwsServiceException exception) =>
         string.Equals(exception.ErrorCode, "ClientException", StringComparison.Ordinal);
 

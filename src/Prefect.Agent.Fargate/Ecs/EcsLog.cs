@@ -88,4 +88,12 @@ internal static partial class EcsLog
     [LoggerMessage(EventId = 274, EventName = "TooManyTasksStarted", Level = LogLevel.Error,
         Message = "ECS started {Count} tasks for flow run {FlowRunId} ({TaskArns}); one was expected")]
     public static partial void TooManyTasksStarted(this ILogger logger, string flowRunId, int count, string taskArns);
+
+    [LoggerMessage(EventId = 280, EventName = "RunTaskConflict", Level = LogLevel.Information,
+        Message = "RunTask for flow run {FlowRunId}: the clientToken already started a task ({Reason}); found {TaskArns}")]
+    public static partial void RunTaskConflict(this ILogger logger, string flowRunId, string reason, string taskArns);
+
+    [LoggerMessage(EventId = 281, EventName = "StoppingTask", Level = LogLevel.Debug,
+        Message = "Stopping task {TaskArn} in cluster {Cluster}: {Reason}")]
+    public static partial void StoppingTask(this ILogger logger, string taskArn, string cluster, string reason);
 }

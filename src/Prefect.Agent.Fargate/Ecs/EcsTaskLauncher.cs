@@ -40,6 +40,10 @@ internal sealed class EcsTaskLauncher : ITaskLauncher
         {
             response = await client.RunTaskAsync(body, cancellationToken).ConfigureAwait(false);
         }
+        catch (AwsServiceException e) when (EcsErrors.IsConflict(e))
+        {
+            throw await ConflictAsync(request, e, cancellationToken).ConfigureAwait(false);
+        }
         catch (AwsServiceException e) when (registry is not null && taskDefinition is not null && EcsErrors.IsTaskDefinitionInactiveOrMissing(e))
         {
             logger.TaskDefinitionInactiveOnRun(request.FlowRunId, taskDefinition, e.ErrorMessage ?? e.ErrorCode);
@@ -52,10 +56,33 @@ internal sealed class EcsTaskLauncher : ITaskLauncher
             var retry = (JsonObject)body.DeepClone();
             retry["taskDefinition"] = renewed;
             logger.RunningTask(request.FlowRunId, renewed);
-            response = await client.RunTaskAsync(retry, cancellationToken).ConfigureAwait(false);
+            try
+            {
+                response = await client.RunTaskAsync(retry, cancellationToken).ConfigureAwait(false);
+            }
+            catch (AwsServiceException conflict) when (EcsErrors.IsConflict(conflict))
+            {
+                throw await ConflictAsync(request, conflict, cancellationToken).ConfigureAwait(false);
+            }
         }
 
         return Read(request.FlowRunId, response);
+    }
+
+    // The clientToken already started a task, with other parameters (the run was launched before, e.g. by an agent that
+    // crashed before it reported): that task is the run's. ECS names it by startedBy, which the planner sets to the run id.
+    private async Task<TaskLaunchConflictException> ConflictAsync(TaskLaunchRequest request, AwsServiceException error, CancellationToken cancellationToken)
+    {
+        var cluster = request.Request["cluster"]?.GetValueKind() == System.Text.Json.JsonValueKind.String ? request.Request["cluster"]!.GetValue<string>() : null;
+        var startedBy = request.Request["startedBy"]?.GetValueKind() == System.Text.Json.JsonValueKind.String ? request.Request["startedBy"]!.GetValue<string>() : null;
+        IReadOnlyList<string> existing = [];
+        if (string.Equals(startedBy, request.FlowRunId, StringComparison.Ordinal))
+        {
+            existing = await EcsTaskMonitor.ListAsync(client, cluster, startedBy!, cancellationToken).ConfigureAwait(false);
+        }
+
+        logger.RunTaskConflict(request.FlowRunId, error.ErrorMessage ?? error.ErrorCode, existing.Count == 0 ? "no task by startedBy" : string.Join(", ", existing));
+        return new TaskLaunchConflictException(error.Message, existing, error);
     }
 
     private TaskLaunchResult Read(string flowRunId, JsonObject response)

@@ -21,6 +21,12 @@ internal interface IEcsClient
 
     Task<JsonObject> DescribeTasksAsync(JsonObject request, CancellationToken cancellationToken);
 
+    /// <summary>ECS <c>ListTasks</c> (the Describe and List rate group).</summary>
+    Task<JsonObject> ListTasksAsync(JsonObject request, CancellationToken cancellationToken);
+
+    /// <summary>ECS <c>StopTask</c> (the cluster-modify rate group).</summary>
+    Task<JsonObject> StopTaskAsync(JsonObject request, CancellationToken cancellationToken);
+
     /// <summary>Resource Groups Tagging API <c>GetResources</c> (signing name <c>tagging</c>).</summary>
     Task<JsonObject> GetResourcesAsync(JsonObject request, CancellationToken cancellationToken);
 }

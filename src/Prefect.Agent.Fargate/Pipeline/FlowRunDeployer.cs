@@ -84,6 +84,29 @@ internal sealed class FlowRunDeployer
         return result;
     }
 
+    /// <summary>
+    /// Gets or sets the observer told of every task launched for a claimed run (the task watch): the run, the task ARN
+    /// and its cluster (<see langword="null"/> for the default).
+    /// </summary>
+    public Action<ClaimedFlowRun, string, string?>? Launched { get; set; }
+
+    /// <summary>Where a claimed run's task lives: plans the run (with its external kwargs) without any ECS call.</summary>
+    /// <param name="claimed">The claimed run.</param>
+    /// <param name="cancellationToken">Cancels the external kwargs read.</param>
+    /// <returns>The cluster and the startedBy of its RunTask.</returns>
+    public async Task<TaskScope> ResolveTaskScopeAsync(ClaimedFlowRun claimed, CancellationToken cancellationToken)
+    {
+        var (run, version) = claimed;
+        JsonObject? external = null;
+        if (options.UseExternalKwargs)
+        {
+            external = await externalKwargs().GetKwargsAsync(run, cancellationToken).ConfigureAwait(false);
+        }
+
+        var plan = planner.Plan(run, version, external);
+        return new TaskScope(TextOf(plan.RunTask["cluster"]), TextOf(plan.RunTask["startedBy"]));
+    }
+
     public async Task<string> ValidateConfigurationAsync(CancellationToken cancellationToken)
     {
         var id8 = Guid.NewGuid().ToString("N")[..8];
@@ -155,6 +178,7 @@ internal sealed class FlowRunDeployer
     {
         var (run, version) = claimed;
         string? taskDefinition = null;
+        string? cluster = null;
         try
         {
             JsonObject? external = null;
@@ -164,11 +188,13 @@ internal sealed class FlowRunDeployer
             }
 
             var plan = planner.Plan(run, version, external);
+            cluster = TextOf(plan.RunTask["cluster"]);
             taskDefinition = await registry().EnsureAsync(plan.TaskDefinition, cancellationToken).ConfigureAwait(false);
             plan.RunTask["taskDefinition"] = taskDefinition;
             var launched = await launcher().RunTaskAsync(new TaskLaunchRequest { FlowRunId = run.Id, Request = plan.RunTask }, cancellationToken).ConfigureAwait(false);
 
             logger.DeploymentCompleted(run.Id);
+            Launched?.Invoke(claimed, launched.TaskArn, cluster);
             var submitted = "Submitted for execution: Task ARN: " + launched.TaskArn;
             if (trailing is null)
             {
@@ -180,6 +206,19 @@ internal sealed class FlowRunDeployer
             }
 
             return new DeploymentResult { FlowRunId = run.Id, Status = DeploymentStatus.Submitted, TaskDefinition = taskDefinition, TaskArn = launched.TaskArn };
+        }
+        catch (TaskLaunchConflictException conflict)
+        {
+            // The clientToken already started this run's task (an earlier launch whose answer was lost, a crash, another
+            // agent): the run has its task, never a reason to fail it.
+            var taskArn = conflict.ExistingTaskArns.Count > 0 ? conflict.ExistingTaskArns[0] : null;
+            logger.LaunchConflict(run.Id, taskArn ?? "(not found by startedBy)");
+            if (taskArn is not null)
+            {
+                Launched?.Invoke(claimed, taskArn, cluster);
+            }
+
+            return new DeploymentResult { FlowRunId = run.Id, Status = DeploymentStatus.Submitted, TaskDefinition = taskDefinition, TaskArn = taskArn };
         }
         catch (Exception ex) when (!(ex is OperationCanceledException && cancellationToken.IsCancellationRequested))
         {
@@ -201,6 +240,9 @@ internal sealed class FlowRunDeployer
             return new DeploymentResult { FlowRunId = run.Id, Status = DeploymentStatus.Failed, TaskDefinition = taskDefinition, Error = message };
         }
     }
+
+    private static string? TextOf(JsonNode? node) =>
+        node is JsonValue value && value.GetValueKind() == System.Text.Json.JsonValueKind.String ? value.GetValue<string>() : null;
 
     // Trailing work must not fault: a drain timeout cancelling the line is logged like any other failed write.
     private async Task WriteTrailingLogAsync(FlowRun run, string message, CancellationToken cancellationToken)

@@ -8,7 +8,7 @@ namespace Prefect.Agent.Fargate.Prefect;
 /// The default <see cref="IFlowRunSource"/>: Prefect Server or Cloud over GraphQL, sending the same operations as
 /// Prefect 0.15's agent (see <c>PrefectQueries</c>), with retries, typed errors and batched log writes.
 /// </summary>
-internal sealed partial class PrefectFlowRunSource : IFlowRunSource, IDisposable, IAsyncDisposable
+internal sealed partial class PrefectFlowRunSource : IFlowRunSource, IFlowRunMonitor, IDisposable, IAsyncDisposable
 {
     /// <summary>The most ids Prefect Server's <c>get_runs_in_queue</c> returns (<c>queued_runs_returned_limit</c>).</summary>
     public const int ServerPageSize = FlowRunQuery.ServerPageSize;

@@ -87,4 +87,56 @@ internal static class PrefectQueries
             + "        task_runs(where: { state_start_time: { _lte: " + bufferLiteral + " } }) {\n            id\n            version\n            task_id\n            serialized_state\n        }\n"
             + "    }\n}";
     }
+
+    /// <summary>The state and version of many flow runs (not an original query: the task watch's one call per interval).</summary>
+    /// <param name="ids">The flow-run ids.</param>
+    /// <returns>The query text.</returns>
+    public static string FlowRunStatuses(IReadOnlyCollection<string> ids) =>
+        "query {\n    flow_run(where: { id: { _in: " + IdList(ids) + " } }) {\n        id\n        version\n        state\n    }\n}";
+
+    /// <summary>
+    /// The Submitted flow runs with their labels (not an original query: the reconciler's). Hasura's <c>flow_run</c>
+    /// offers no filter on the labels column in the fields the agent relies on, so the labels are matched by the caller.
+    /// </summary>
+    /// <param name="tenantId">The tenant, or <see langword="null"/> when the backend scopes the query itself.</param>
+    /// <returns>The query text.</returns>
+    public static string SubmittedFlowRuns(string? tenantId)
+    {
+        var tenant = new StringBuilder();
+        if (tenantId is not null)
+        {
+            tenant.Append(", tenant_id: { _eq: ");
+            PythonJson.WriteString(tenant, tenantId);
+            tenant.Append(" }");
+        }
+
+        return "query {\n    flow_run(where: { state: { _eq: \"Submitted\" }" + tenant + " }) {\n        id\n        version\n        state\n        labels\n    }\n}";
+    }
+
+    /// <summary>The metadata of flow runs whatever their state (the reconciler launches Submitted runs again with it).</summary>
+    /// <param name="ids">The flow-run ids.</param>
+    /// <returns>The query text.</returns>
+    public static string FlowRunsById(IReadOnlyCollection<string> ids) =>
+        "query {\n    flow_run(where: { id: { _in: " + IdList(ids) + " } }) {\n"
+        + "        id\n        version\n        state\n        serialized_state\n        parameters\n        scheduled_start_time\n        run_config\n        name\n"
+        + "        flow {\n            id\n            name\n            environment\n            storage\n            version\n            core_version\n        }\n"
+        + "    }\n}";
+
+    private static string IdList(IEnumerable<string> ids)
+    {
+        var list = new StringBuilder("[");
+        var first = true;
+        foreach (var id in ids)
+        {
+            if (!first)
+            {
+                list.Append(", ");
+            }
+
+            first = false;
+            PythonJson.WriteString(list, id);
+        }
+
+        return list.Append(']').ToString();
+    }
 }

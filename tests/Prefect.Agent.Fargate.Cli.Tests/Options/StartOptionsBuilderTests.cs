@@ -258,6 +258,17 @@ public class StartOptionsBuilderTests
         Assert.Equal((100, 40.0), (limits.DescribeAndList.Burst, limits.DescribeAndList.RatePerSecond));
         Assert.Equal((500, 100.0), (limits.FargateLaunch.Burst, limits.FargateLaunch.RatePerSecond));
         Assert.Equal((50, 50.0), (limits.FargateRunTask.Burst, limits.FargateRunTask.RatePerSecond));
+    }
+
+    [Fact]
+    public void Build_TaskWatchAndReconcileItems_SetDurations()
+    {
+        var options = StartOptionsBuilder.Build(new StartArguments { Trailing = ["task_watch_interval=2.5", "task_watch_timeout=60", "reconcile_after=3", "reconcile_interval=0"] });
+
+        Assert.Equal(TimeSpan.FromSeconds(2.5), options.TaskWatchInterval);
+        Assert.Equal(TimeSpan.FromSeconds(60), options.TaskWatchTimeout);
+        Assert.Equal(TimeSpan.FromSeconds(3), options.ReconcileAfter);
+        Assert.Equal(TimeSpan.Zero, options.ReconcileInterval);
         Assert.Empty(options.Kwargs);
     }
 
@@ -269,6 +280,10 @@ public class StartOptionsBuilderTests
     [InlineData("ecs_rate_fargate_run_task=20", "ecs_rate_fargate_run_task: '20' is not BURST:RATE")]
     [InlineData("ecs_rate_cluster_modify=0:40", "ecs_rate_cluster_modify: '0:40'")]
     [InlineData("ecs_rate_describe_and_list=50:0", "ecs_rate_describe_and_list: '50:0'")]
+    [InlineData("task_watch_interval=-1", "task_watch_interval: '-1'")]
+    [InlineData("task_watch_timeout=0", "task_watch_timeout: '0'")]
+    [InlineData("reconcile_after=soon", "reconcile_after: 'soon'")]
+    [InlineData("reconcile_interval=NaN", "reconcile_interval: 'NaN'")]
     [InlineData("max_concurrent_deployments=0", "max_concurrent_deployments: '0'")]
     [InlineData("max_concurrent_deployments=many", "max_concurrent_deployments: 'many'")]
     [InlineData("ecs_rate_limits=off", "ecs_rate_limits: 'off'")]

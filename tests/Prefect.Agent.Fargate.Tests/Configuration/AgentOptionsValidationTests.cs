@@ -179,4 +179,42 @@ public sealed class AgentOptionsValidationTests
 
         Assert.Null(harness.Source.Registration);
     }
+
+    [Fact]
+    public void Validate_TaskWatchAndReconcileDurations_EveryErrorNamesTheOptionAndValue()
+    {
+        var harness = new AgentHarness();
+        var ex = Assert.Throws<OptionsValidationException>(() => harness.Create(o =>
+        {
+            o.TaskWatchInterval = TimeSpan.FromSeconds(-1);
+            o.TaskWatchTimeout = TimeSpan.Zero;
+            o.ReconcileAfter = TimeSpan.Zero;
+            o.ReconcileInterval = TimeSpan.FromSeconds(-5);
+        }));
+
+        Assert.Contains("TaskWatchInterval", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("TaskWatchTimeout", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("ReconcileAfter", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("ReconcileInterval", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Validate_TaskWatchTimeoutShorterThanInterval_Refused_ZeroIntervalsTurnOff()
+    {
+        var harness = new AgentHarness();
+        var ex = Assert.Throws<OptionsValidationException>(() => harness.Create(o =>
+        {
+            o.TaskWatchInterval = TimeSpan.FromSeconds(30);
+            o.TaskWatchTimeout = TimeSpan.FromSeconds(10);
+        }));
+        Assert.Contains("TaskWatchTimeout must not be shorter than TaskWatchInterval", ex.Message, StringComparison.Ordinal);
+
+        await using var off = harness.Create(o =>
+        {
+            o.TaskWatchInterval = TimeSpan.Zero;
+            o.ReconcileInterval = TimeSpan.Zero;
+        });
+        Assert.Equal(TimeSpan.Zero, off.ResolvedOptions.TaskWatchInterval);
+        Assert.Equal(TimeSpan.Zero, off.ResolvedOptions.ReconcileInterval);
+    }
 }

@@ -77,7 +77,7 @@ public class DeploymentPlannerTests
         {"name":"PREFECT__CONTEXT__FLOW_ID","value":"{{Flow}}"}]}]},
         "tags":[{"key":"team","value":"data"}],"cluster":"c",
         "networkConfiguration":{"awsvpcConfiguration":{"subnets":["s-1"],"assignPublicIp":"ENABLED"} },
-        "launchType":"FARGATE","clientToken":"{{Run}}-2"}
+        "launchType":"FARGATE","startedBy":"{{Run}}","clientToken":"{{Run}}-2"}
         """;
         Assert.Equal(Json.Normalize(expected), Json.Of(plan.RunTask));
         Assert.False(plan.RunTask.ContainsKey("taskDefinition"));

@@ -31,6 +31,12 @@ internal sealed class RecordingEcsClient : IEcsClient
     /// <summary>Gets or sets a scripted RunTask answer; <see langword="null"/> answers like ECS.</summary>
     public Func<JsonObject, JsonObject>? RunTaskAnswer { get; set; }
 
+    /// <summary>Gets or sets a scripted DescribeTasks answer.</summary>
+    public Func<JsonObject, JsonObject>? DescribeTasksAnswer { get; set; }
+
+    /// <summary>Gets or sets a scripted ListTasks answer; <see langword="null"/> lists no task.</summary>
+    public Func<JsonObject, JsonObject>? ListTasksAnswer { get; set; }
+
     public IReadOnlyList<(string Operation, JsonObject Request)> Calls
     {
         get
@@ -157,7 +163,13 @@ internal sealed class RecordingEcsClient : IEcsClient
         }, cancellationToken);
 
     public Task<JsonObject> DescribeTasksAsync(JsonObject request, CancellationToken cancellationToken) =>
-        AnswerAsync("DescribeTasks", request, () => throw new NotSupportedException(), cancellationToken);
+        AnswerAsync("DescribeTasks", request, () => DescribeTasksAnswer?.Invoke(request) ?? throw new NotSupportedException(), cancellationToken);
+
+    public Task<JsonObject> ListTasksAsync(JsonObject request, CancellationToken cancellationToken) =>
+        AnswerAsync("ListTasks", request, () => ListTasksAnswer?.Invoke(request) ?? new JsonObject { ["taskArns"] = new JsonArray() }, cancellationToken);
+
+    public Task<JsonObject> StopTaskAsync(JsonObject request, CancellationToken cancellationToken) =>
+        AnswerAsync("StopTask", request, () => new JsonObject { ["task"] = new JsonObject { ["taskArn"] = request["task"]!.ToString(), ["lastStatus"] = "RUNNING", ["desiredStatus"] = "STOPPED" } }, cancellationToken);
 
     public Task<JsonObject> GetResourcesAsync(JsonObject request, CancellationToken cancellationToken) =>
         AnswerAsync("GetResources", request, () =>

@@ -139,6 +139,12 @@ internal sealed class EcsClient : IEcsClient, IDisposable
     public Task<JsonObject> DescribeTasksAsync(JsonObject request, CancellationToken cancellationToken) =>
         InvokeAsync(AwsService.Ecs, "DescribeTasks", request, cancellationToken);
 
+    public Task<JsonObject> ListTasksAsync(JsonObject request, CancellationToken cancellationToken) =>
+        InvokeAsync(AwsService.Ecs, "ListTasks", request, cancellationToken);
+
+    public Task<JsonObject> StopTaskAsync(JsonObject request, CancellationToken cancellationToken) =>
+        InvokeAsync(AwsService.Ecs, "StopTask", request, cancellationToken);
+
     public Task<JsonObject> GetResourcesAsync(JsonObject request, CancellationToken cancellationToken) =>
         InvokeAsync(AwsService.Tagging, "GetResources", request, cancellationToken);
 

@@ -23,6 +23,10 @@ public sealed class AgentThroughputEndToEndTests(ITestOutputHelper output)
         // Long idle intervals: once the queue is drained the agent waits, so every further poll it made was
         // because a page was full (or a slot freed while all were busy), not because time passed.
         options.PollIntervals = [TimeSpan.FromMinutes(5)];
+
+        // This test counts the polling's calls: the task watch's and the reconciler's flow_run queries are not polls.
+        options.TaskWatchInterval = TimeSpan.Zero;
+        options.ReconcileInterval = TimeSpan.Zero;
         await using var agent = e2e.CreateAgent(options);
         var running = agent.StartAsync();
         await Eventually.TrueAsync(() => runs.All(r => r.State == "Submitted") && e2e.Api.Logs.Count(l => l.Message!.StartsWith("Submitted for execution", StringComparison.Ordinal)) == Runs, "every run is Submitted and logged");
