@@ -31,13 +31,13 @@ public sealed class CompositionRootTests
 
         var direct = new AgentOptions();
         Configure(direct);
-        await using var agent = new FargateAgent(direct, composition, Options.DefaultName, null, null, null, null);
+        await using var agent = new FargateAgent(direct, composition, Microsoft.Extensions.Options.Options.DefaultName, null, null, null, null);
 
         var services = new ServiceCollection();
         services.AddSingleton(composition);
         services.AddFargateAgent(Configure);
         await using var provider = services.BuildServiceProvider();
-        var name = Options.DefaultName;
+        var name = Microsoft.Extensions.Options.Options.DefaultName;
         var hosted = new[]
         {
             provider.GetRequiredKeyedService<IFlowRunSource>(name).GetType(),
