@@ -321,6 +321,7 @@ public sealed class FargateAgent : IAsyncDisposable
         // where they happen, between the credential check and the test query.
         var request = new AgentRegistrationRequest { Name = options.Name!, Labels = options.Labels.ToArray(), AgentConfigId = options.AgentConfigId };
         var registration = await flowRunSource.Value.RegisterAgentAsync(request, cancellationToken).ConfigureAwait(false);
+        deployer.RegisteredTenantId = registration.TenantId;
         logger.Registered(registration.AgentId);
     }
 

@@ -2,13 +2,18 @@ using System.Text.Json.Nodes;
 
 namespace Prefect.Agent.Fargate.Testing.Ecs;
 
-/// <summary>ECS's request quotas as token buckets, refilled continuously as ECS's are.</summary>
+/// <summary>
+/// ECS's request quotas as token buckets, refilled continuously as ECS's are: AWS's default API buckets, the Fargate
+/// task-launch bucket and the Fargate RunTask bucket (20 calls per second, burst 20, "AWS Fargate throttling quotas").
+/// One set per <see cref="FakeEcs"/>: several agent processes pointed at one fake share them, like one account.
+/// </summary>
 internal sealed class FakeEcsQuotas
 {
     private readonly Bucket clusterModify;
     private readonly Bucket taskDefinitionModify;
     private readonly Bucket describeAndList;
     private readonly Bucket fargateLaunch;
+    private readonly Bucket fargateRunTask;
 
     public FakeEcsQuotas(EcsRateLimitOptions quotas, TimeProvider timeProvider)
     {
@@ -16,6 +21,7 @@ internal sealed class FakeEcsQuotas
         taskDefinitionModify = new Bucket(quotas.TaskDefinitionModify, timeProvider);
         describeAndList = new Bucket(quotas.DescribeAndList, timeProvider);
         fargateLaunch = new Bucket(quotas.FargateLaunch, timeProvider);
+        fargateRunTask = new Bucket(quotas.FargateRunTask, timeProvider);
     }
 
     /// <summary>Takes the tokens of a call now; <see langword="false"/> means ECS would throttle it.</summary>
@@ -36,14 +42,30 @@ internal sealed class FakeEcsQuotas
             return bucket is null;
         }
 
-        if (operation == "RunTask" && request is not null
-            && (request["launchType"]?.GetValue<string>() == "FARGATE" || request["capacityProviderStrategy"] is JsonArray { Count: > 0 }))
+        if (operation == "RunTask" && IsFargate(request))
         {
-            var count = request["count"] is JsonValue c && c.TryGetValue<int>(out var n) ? Math.Clamp(n, 1, 10) : 1;
-            return fargateLaunch.TryTake(count);
+            var count = request!["count"] is JsonValue c && c.TryGetValue<int>(out var n) ? Math.Clamp(n, 1, 10) : 1;
+            return fargateRunTask.TryTake(1) && fargateLaunch.TryTake(count);
         }
 
         return true;
+    }
+
+    /// <summary>Whether a RunTask request runs on Fargate: launch type FARGATE, or a capacity provider strategy naming FARGATE or FARGATE_SPOT.</summary>
+    private static bool IsFargate(JsonObject? request)
+    {
+        if (request is null)
+        {
+            return false;
+        }
+
+        if (request["launchType"] is JsonValue launchType && launchType.TryGetValue<string>(out var type))
+        {
+            return type == "FARGATE";
+        }
+
+        return request["capacityProviderStrategy"] is JsonArray strategy
+            && strategy.Any(p => p?["capacityProvider"] is JsonValue v && v.TryGetValue<string>(out var name) && name is "FARGATE" or "FARGATE_SPOT");
     }
 
     /// <summary>

@@ -52,7 +52,19 @@ internal sealed class DeploymentPlanner : IDeploymentPlanner
     /// <param name="externalKwargs">The flow's external kwargs, if any (parsed with the same pipeline, no env fallback).</param>
     /// <returns>The plan.</returns>
     /// <exception cref="DeploymentPlanException">The run cannot be deployed (image, family, kwargs); the message is the Failed text.</exception>
-    public DeploymentPlan Plan(FlowRun run, int version, JsonObject? externalKwargs)
+    public DeploymentPlan Plan(FlowRun run, int version, JsonObject? externalKwargs) => Plan(run, version, externalKwargs, registeredTenantId: null);
+
+    /// <summary>Plans the deployment of a run, with the tenant the backend answered at registration.</summary>
+    /// <param name="run">The run.</param>
+    /// <param name="version">The run's version after Submitted (for the RunTask client token).</param>
+    /// <param name="externalKwargs">The flow's external kwargs, if any (parsed with the same pipeline, no env fallback).</param>
+    /// <param name="registeredTenantId">
+    /// The tenant the backend answered at registration: the flow container gets it as <c>PREFECT__CLOUD__TENANT_ID</c>
+    /// with the API key when <see cref="AgentOptions.TenantId"/> is not set.
+    /// </param>
+    /// <returns>The plan.</returns>
+    /// <exception cref="DeploymentPlanException">The run cannot be deployed (image, family, kwargs); the message is the Failed text.</exception>
+    public DeploymentPlan Plan(FlowRun run, int version, JsonObject? externalKwargs, string? registeredTenantId)
     {
         ArgumentNullException.ThrowIfNull(run);
         var flow = run.Flow;
@@ -102,7 +114,7 @@ internal sealed class DeploymentPlanner : IDeploymentPlanner
         var register = RegisterBody(family, definition, taskDefinition);
 
         // 3.7: RunTask body without taskDefinition.
-        var runTask = new JsonObject { ["overrides"] = FlowContainer.Overrides(Options, run) };
+        var runTask = new JsonObject { ["overrides"] = FlowContainer.Overrides(Options, run, registeredTenantId) };
         AppendRunKwargs(runTask, runKwargs);
 
         // Not in the original: the run's tasks can be found again by startedBy (ListTasks) after a crash. The user's own

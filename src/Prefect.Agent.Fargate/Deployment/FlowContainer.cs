@@ -125,8 +125,12 @@ internal static class FlowContainer
     /// <summary>The RunTask <c>overrides</c>: the original's three variables, then the API key and tenant (issue 4).</summary>
     /// <param name="options">The agent options.</param>
     /// <param name="run">The run.</param>
+    /// <param name="registeredTenantId">
+    /// The tenant the backend answered at registration: given as <c>PREFECT__CLOUD__TENANT_ID</c> with an API key (plain
+    /// or from <see cref="AgentOptions.ApiKeySecretArn"/>) when <see cref="AgentOptions.TenantId"/> is not set.
+    /// </param>
     /// <returns>The overrides.</returns>
-    public static JsonObject Overrides(AgentOptions options, FlowRun run)
+    public static JsonObject Overrides(AgentOptions options, FlowRun run, string? registeredTenantId = null)
     {
         var environment = new JsonArray
         {
@@ -139,9 +143,11 @@ internal static class FlowContainer
             environment.Add((JsonNode)Variable(ApiKeyVariable, options.ApiKey));
         }
 
-        if (!string.IsNullOrEmpty(options.TenantId))
+        var hasApiKey = !string.IsNullOrEmpty(options.ApiKey) || !string.IsNullOrEmpty(options.ApiKeySecretArn);
+        var tenantId = !string.IsNullOrEmpty(options.TenantId) ? options.TenantId : hasApiKey ? registeredTenantId : null;
+        if (!string.IsNullOrEmpty(tenantId))
         {
-            environment.Add((JsonNode)Variable("PREFECT__CLOUD__TENANT_ID", options.TenantId));
+            environment.Add((JsonNode)Variable("PREFECT__CLOUD__TENANT_ID", tenantId));
         }
 
         return new JsonObject

@@ -11,6 +11,9 @@ internal interface IDeploymentPlanner
     /// <inheritdoc cref="DeploymentPlanner.Plan(FlowRun, int, JsonObject?)"/>
     DeploymentPlan Plan(FlowRun run, int version, JsonObject? externalKwargs);
 
+    /// <inheritdoc cref="DeploymentPlanner.Plan(FlowRun, int, JsonObject?, string?)"/>
+    DeploymentPlan Plan(FlowRun run, int version, JsonObject? externalKwargs, string? registeredTenantId) => Plan(run, version, externalKwargs);
+
     /// <inheritdoc cref="DeploymentPlanner.PlanValidation(string)"/>
     (JsonObject RegisterTaskDefinition, JsonObject RunTask) PlanValidation(string family);
 }

@@ -42,6 +42,9 @@ internal sealed class FlowRunDeployer
         timeProvider = options.TimeProvider;
     }
 
+    /// <summary>Gets or sets the tenant the backend answered at registration (the flow container's tenant with the API key).</summary>
+    public string? RegisteredTenantId { get; set; }
+
     /// <summary>Deploys one run.</summary>
     /// <param name="run">The run.</param>
     /// <param name="cancellationToken">Cancels the deployment.</param>
@@ -103,7 +106,7 @@ internal sealed class FlowRunDeployer
             external = await externalKwargs().GetKwargsAsync(run, cancellationToken).ConfigureAwait(false);
         }
 
-        var plan = planner.Plan(run, version, external);
+        var plan = planner.Plan(run, version, external, RegisteredTenantId);
         return new TaskScope(TextOf(plan.RunTask["cluster"]), TextOf(plan.RunTask["startedBy"]));
     }
 
@@ -187,7 +190,7 @@ internal sealed class FlowRunDeployer
                 external = await externalKwargs().GetKwargsAsync(run, cancellationToken).ConfigureAwait(false);
             }
 
-            var plan = planner.Plan(run, version, external);
+            var plan = planner.Plan(run, version, external, RegisteredTenantId);
             cluster = TextOf(plan.RunTask["cluster"]);
             taskDefinition = await registry().EnsureAsync(plan.TaskDefinition, cancellationToken).ConfigureAwait(false);
             plan.RunTask["taskDefinition"] = taskDefinition;

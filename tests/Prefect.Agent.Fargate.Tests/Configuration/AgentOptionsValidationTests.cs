@@ -20,6 +20,8 @@ public sealed class AgentOptionsValidationTests
         o.LaunchType = "fargate";
         o.BotocoreConfig.MaxAttempts = 0;
         o.ShutdownDrainTimeout = TimeSpan.FromSeconds(-1);
+        o.EcsRateLimits.AccountShare = 1.5;
+        o.EcsRateLimits.FargateRunTask = new TokenBucketOptions { Burst = 0, RatePerSecond = 20 };
     }
 
     // Each expected failure: the option, the bad value, and a word of the fix.
@@ -34,6 +36,8 @@ public sealed class AgentOptionsValidationTests
         ["LaunchType", "'fargate'", "FARGATE, EC2 or EXTERNAL"],
         ["BotocoreConfig.MaxAttempts", "was 0", "Use e.g. 3"],
         ["ShutdownDrainTimeout", "was -00:00:01", "zero or more"],
+        ["EcsRateLimits.AccountShare", "was 1.5", "0.5 for two agents"],
+        ["EcsRateLimits.FargateRunTask.Burst", "was 0", "at least 1"],
     ];
 
     [Fact]

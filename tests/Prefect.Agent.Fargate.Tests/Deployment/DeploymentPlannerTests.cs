@@ -254,6 +254,46 @@ public class DeploymentPlannerTests
     }
 
     [Fact]
+    public void Plan_ApiKeyWithoutTenantOption_GivesTheRegisteredTenant_ByteForByte()
+    {
+        var options = new AgentOptions { ApiKey = "pk_secret" };
+        var plan = Planner(options).Plan(TestRuns.Run(), 1, null, registeredTenantId: "t-registered");
+        var expected = $$"""
+            {"containerOverrides":[{"name":"flow","environment":[{"name":"PREFECT__CLOUD__AUTH_TOKEN","value":""},
+            {"name":"PREFECT__CONTEXT__FLOW_RUN_ID","value":"{{Run}}"},{"name":"PREFECT__CONTEXT__FLOW_ID","value":"{{Flow}}"},
+            {"name":"PREFECT__CLOUD__API_KEY","value":"pk_secret"},{"name":"PREFECT__CLOUD__TENANT_ID","value":"t-registered"}]}]}
+            """;
+        Assert.Equal(Json.Normalize(expected), Json.Of(plan.RunTask["overrides"]));
+    }
+
+    [Fact]
+    public void Plan_TenantOption_WinsOverTheRegisteredTenant()
+    {
+        var plan = Planner(new AgentOptions { ApiKey = "pk_secret", TenantId = "t-option" }).Plan(TestRuns.Run(), 1, null, registeredTenantId: "t-registered");
+
+        var overrides = Json.Of(plan.RunTask["overrides"]);
+        Assert.Contains("""{"name":"PREFECT__CLOUD__TENANT_ID","value":"t-option"}""", overrides, StringComparison.Ordinal);
+        Assert.DoesNotContain("t-registered", overrides, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Plan_NoApiKey_NoRegisteredTenantInTheContainer()
+    {
+        var plan = Planner(new AgentOptions { AgentToken = "tok" }).Plan(TestRuns.Run(), 1, null, registeredTenantId: "t-registered");
+
+        Assert.DoesNotContain("PREFECT__CLOUD__TENANT_ID", Json.Of(plan.RunTask["overrides"]), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Plan_ApiKeySecretArnWithoutTenantOption_GivesTheRegisteredTenant()
+    {
+        var options = new AgentOptions { ApiKeySecretArn = "arn:aws:secretsmanager:eu-west-1:1:secret:k" };
+        var plan = Planner(options).Plan(TestRuns.Run(), 1, null, registeredTenantId: "t-registered");
+
+        Assert.Contains("""{"name":"PREFECT__CLOUD__TENANT_ID","value":"t-registered"}""", Json.Of(plan.RunTask["overrides"]), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Plan_ApiKeySecretArn_SecretInDefinitionNotInOverrides()
     {
         var options = new AgentOptions { ApiKey = "pk_secret", ApiKeySecretArn = "arn:aws:secretsmanager:eu-west-1:1:secret:k", TenantId = "t-1" };

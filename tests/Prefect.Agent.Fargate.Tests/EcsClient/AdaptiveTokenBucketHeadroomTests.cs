@@ -198,6 +198,11 @@ public sealed class AdaptiveTokenBucketHeadroomTests
                 clientClock.Advance(step);
             }
 
+            while (!governor.FargateRunTask.TryAcquire(1))
+            {
+                clientClock.Advance(step);
+            }
+
             while (!governor.FargateLaunch.TryAcquire(1))
             {
                 clientClock.Advance(step);

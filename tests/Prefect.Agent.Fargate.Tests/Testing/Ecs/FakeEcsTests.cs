@@ -323,6 +323,26 @@ public sealed class FakeEcsTests
     }
 
     [Fact]
+    public async Task EnforceQuotas_FargateRunTaskBucket_CountsCallsAndIsSharedByEveryClientOfTheFake()
+    {
+        var options = new FakeEcsOptions { EnforceQuotas = true };
+        Assert.Equal((20, 20.0), (options.Quotas.FargateRunTask.Burst, options.Quotas.FargateRunTask.RatePerSecond));
+        options.Quotas.FargateRunTask = new TokenBucketOptions { Burst = 3, RatePerSecond = 0.01 };
+        await using var ecs = await FakeEcs.StartAsync(options);
+        using var first = EcsTestClients.Create(ecs, new BotocoreConfig { MaxAttempts = 1 });
+        using var second = EcsTestClients.Create(ecs, new BotocoreConfig { MaxAttempts = 1 });
+        ecs.RegisterTaskDefinition(EcsTestClients.TaskDefinition("flow"));
+
+        await first.RunTaskAsync(EcsTestClients.RunTask("flow"), Ct);
+        await second.RunTaskAsync(EcsTestClients.RunTask("flow"), Ct);
+        await first.RunTaskAsync(EcsTestClients.RunTask("flow"), Ct);
+        var ex = await Assert.ThrowsAsync<AwsServiceException>(() => second.RunTaskAsync(EcsTestClients.RunTask("flow"), Ct));
+
+        Assert.Equal("ThrottlingException", ex.ErrorCode);
+        Assert.Equal(3, ecs.Tasks.Count);
+    }
+
+    [Fact]
     public async Task Latency_OnTheOptionsClock_HoldsEachAnswerUntilItPasses()
     {
         var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider();
