@@ -141,6 +141,8 @@ public sealed partial class FakeEcs
                 "ListTaskDefinitionFamilies" => definitions.ListFamilies(request),
                 "RunTask" => tasks.Run(request, fault?.RunTaskFailureReason, fault?.RunTaskFailureDetail),
                 "DescribeTasks" => tasks.Describe(request),
+                "StopTask" => tasks.Stop(request),
+                "ListTasks" => tasks.List(request),
                 "GetResources" => definitions.GetResources(request),
                 _ => throw new FakeEcsErrorException(400, "UnsupportedOperationException", $"The fake ECS does not implement {operation}."),
             };

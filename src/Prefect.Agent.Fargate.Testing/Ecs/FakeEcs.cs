@@ -51,7 +51,7 @@ public sealed partial class FakeEcs : IAsyncDisposable
     {
         this.options = options;
         definitions = new FakeEcsTaskDefinitionStore(options.Region, options.AccountId, options.TimeProvider);
-        tasks = new FakeEcsTaskStore(options.Region, options.AccountId, options.TimeProvider, definitions);
+        tasks = new FakeEcsTaskStore(options.Region, options.AccountId, options.TimeProvider, definitions, options.StopTaskDelay);
         quotas = options.EnforceQuotas ? new FakeEcsQuotas(options.Quotas, options.TimeProvider) : null;
     }
 
@@ -172,6 +172,20 @@ public sealed partial class FakeEcs : IAsyncDisposable
             {
                 queue.Enqueue(fault);
             }
+        }
+    }
+
+    /// <summary>
+    /// Sets how the tasks of a family or image live (the latest matching behaviour wins; without one a task is
+    /// <c>PROVISIONING</c>, then <c>RUNNING</c> after 100 ms). Applies to tasks started afterwards.
+    /// </summary>
+    /// <param name="behavior">The behaviour.</param>
+    public void AddTaskBehavior(FakeEcsTaskBehavior behavior)
+    {
+        ArgumentNullException.ThrowIfNull(behavior);
+        lock (gate)
+        {
+            tasks.AddBehavior(behavior);
         }
     }
 

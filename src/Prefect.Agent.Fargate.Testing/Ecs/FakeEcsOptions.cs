@@ -34,4 +34,8 @@ public sealed class FakeEcsOptions
     /// <summary>Gets or sets the clock of the latency and of timestamps.</summary>
     /// <value>The default value is <see cref="TimeProvider.System"/>.</value>
     public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
+
+    /// <summary>Gets or sets the time from StopTask to <c>STOPPED</c> (the task is <c>desiredStatus</c> <c>STOPPED</c> at once).</summary>
+    /// <value>The default value is 500 milliseconds.</value>
+    public TimeSpan StopTaskDelay { get; set; } = TimeSpan.FromMilliseconds(500);
 }

@@ -103,7 +103,8 @@ public sealed class FakeEcsTests
 
         Assert.Equal(first["tasks"]![0]!["taskArn"]!.GetValue<string>(), again["tasks"]![0]!["taskArn"]!.GetValue<string>());
         Assert.Single(ecs.Tasks);
-        Assert.Equal("InvalidParameterException", ex.ErrorCode);
+        Assert.Equal("ConflictException", ex.ErrorCode);
+        Assert.Equal(HttpStatusCode.BadRequest, ex.StatusCode);
         Assert.Contains("run-42", ex.ErrorMessage, StringComparison.Ordinal);
     }
 
