@@ -82,7 +82,7 @@ public sealed partial class TestingPackageReadmeTests
                 RedirectStandardError = true,
                 UseShellExecute = false,
             };
-            foreach (var argument in new[] { "pack", project, "--no-build", "--nologo", "-v:q", "-o", output, "-p:IncludeSymbols=false" })
+            foreach (var argument in new[] { "pack", project, "--no-build", "-c", Configuration, "--nologo", "-v:q", "-o", output, "-p:IncludeSymbols=false" })
             {
                 start.ArgumentList.Add(argument);
             }
@@ -115,6 +115,12 @@ public sealed partial class TestingPackageReadmeTests
             Directory.Delete(output, recursive: true);
         }
     }
+
+#if DEBUG
+    private const string Configuration = "Debug";
+#else
+    private const string Configuration = "Release";
+#endif
 
     private static string Between(string text, string start, string end)
     {
