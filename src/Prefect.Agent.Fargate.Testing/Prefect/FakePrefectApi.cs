@@ -118,6 +118,26 @@ public sealed class FakePrefectApi : IAsyncDisposable
     /// <returns>The count.</returns>
     public int CountRequests(string operation) => handler.Requests.Count(r => r.Operation == operation);
 
+    /// <summary>
+    /// Points agent options at this fake, the counterpart of <see cref="Ecs.FakeEcs.ApplyTo"/>: <see cref="AgentOptions.ApiUrl"/>,
+    /// <see cref="AgentOptions.Backend"/> and the credential the <see cref="FakePrefectApiOptions.Mode"/> needs
+    /// (none for <see cref="FakePrefectBackendMode.Server"/>, <see cref="AgentOptions.ApiKey"/> and
+    /// <see cref="AgentOptions.TenantId"/> for <see cref="FakePrefectBackendMode.CloudApiKey"/>,
+    /// <see cref="AgentOptions.AgentToken"/> for <see cref="FakePrefectBackendMode.CloudToken"/>); the other credentials are cleared.
+    /// </summary>
+    /// <param name="options">The options to change.</param>
+    /// <returns>The same options.</returns>
+    public AgentOptions ApplyTo(AgentOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options.ApiUrl = Url;
+        options.Backend = Options.Mode == FakePrefectBackendMode.Server ? PrefectBackend.Server : PrefectBackend.Cloud;
+        options.ApiKey = Options.Mode == FakePrefectBackendMode.CloudApiKey ? Options.ApiKey : null;
+        options.TenantId = Options.Mode == FakePrefectBackendMode.CloudApiKey ? Options.TenantId : null;
+        options.AgentToken = Options.Mode == FakePrefectBackendMode.CloudToken ? Options.AgentToken : null;
+        return options;
+    }
+
     /// <summary>Answers the next <paramref name="count"/> requests (of <paramref name="operation"/>, or any) with a fault.</summary>
     /// <param name="fault">The fault.</param>
     /// <param name="count">How many requests.</param>

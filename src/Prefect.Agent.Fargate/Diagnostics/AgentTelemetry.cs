@@ -10,14 +10,14 @@ namespace Prefect.Agent.Fargate.Diagnostics;
 /// </summary>
 internal sealed class AgentTelemetry : IDisposable
 {
-    /// <summary>The name of the meter and of the activity source.</summary>
-    public const string Name = "Prefect.Agent.Fargate";
+    /// <summary>The name of the meter (<see cref="FargateAgentDiagnostics.MeterName"/>).</summary>
+    public const string Name = FargateAgentDiagnostics.MeterName;
 
     public static readonly string? Version =
         typeof(AgentTelemetry).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion;
 
     /// <summary>One activity source per process, as activity sources are meant to be.</summary>
-    public static readonly ActivitySource ActivitySource = new(Name, Version);
+    public static readonly ActivitySource ActivitySource = new(FargateAgentDiagnostics.ActivitySourceName, Version);
 
     private readonly Meter meter;
     private readonly bool ownsMeter;

@@ -28,7 +28,7 @@ public sealed partial class S3rverFixture : IAsyncLifetime
         var script = Path.Combine(root, "tests", "node_modules", "s3rver", "bin", "s3rver.js");
         if (!File.Exists(script))
         {
-            throw new InvalidOperationException($"s3rver is not installed ({script} is missing): run npm ci in tests/ first.");
+            throw new InvalidOperationException($"s3rver is not installed ({script} is missing): install Node.js 18 or later and build again (the test build runs npm ci in tests/ by itself, tests/NodeModules.targets).");
         }
 
         dataDirectory = Directory.CreateTempSubdirectory("s3rver-").FullName;
