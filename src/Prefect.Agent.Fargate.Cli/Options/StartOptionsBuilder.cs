@@ -24,6 +24,7 @@ internal static class StartOptionsBuilder
         // rate limits (AWS's default quotas) apply (off for accounts with raised quotas or for load tests), and whether
         // the families are listed once (off when the IAM policy lacks ecs:ListTaskDefinitionFamilies).
         "max_concurrent_deployments", "ecs_rate_limits", "list_task_definition_families",
+        "deployment_retry_timeout", "capacity_retries",
     ];
 
     // The original passed these as separate keyword arguments or Prefect config, so a trailing item of the same name
@@ -239,6 +240,28 @@ internal static class StartOptionsBuilder
                 else
                 {
                     errors.Add($"max_concurrent_deployments: '{value}' is not a whole number of at least 1; give e.g. max_concurrent_deployments=64.");
+                }
+
+                return true;
+            case "deployment_retry_timeout":
+                if (double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var retrySeconds) && retrySeconds >= 0 && retrySeconds <= TimeSpan.MaxValue.TotalSeconds / 2)
+                {
+                    options.DeploymentRetryTimeout = TimeSpan.FromSeconds(retrySeconds);
+                }
+                else
+                {
+                    errors.Add($"deployment_retry_timeout: '{value}' is not a number of seconds of at least 0; give e.g. deployment_retry_timeout=600.");
+                }
+
+                return true;
+            case "capacity_retries":
+                if (int.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out var capacityRetries) && capacityRetries >= 0)
+                {
+                    options.CapacityRetries = capacityRetries;
+                }
+                else
+                {
+                    errors.Add($"capacity_retries: '{value}' is not a whole number of at least 0; give e.g. capacity_retries=3.");
                 }
 
                 return true;

@@ -44,6 +44,8 @@ internal static class AgentOptionsSnapshot
             PollIntervals = new List<TimeSpan>(source.PollIntervals ?? []),
             MaxConcurrentDeployments = source.MaxConcurrentDeployments,
             ShutdownDrainTimeout = source.ShutdownDrainTimeout,
+            DeploymentRetryTimeout = source.DeploymentRetryTimeout,
+            CapacityRetries = source.CapacityRetries,
             ReuseExistingTaskDefinitions = source.ReuseExistingTaskDefinitions,
             ListTaskDefinitionFamilies = source.ListTaskDefinitionFamilies,
             ApiKeySecretArn = source.ApiKeySecretArn,
