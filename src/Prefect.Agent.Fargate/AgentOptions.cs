@@ -217,6 +217,24 @@ public sealed class AgentOptions
     public TimeSpan ReconcileInterval { get; set; } = TimeSpan.FromMinutes(1);
 
     /// <summary>
+    /// Gets or sets how long the agent keeps retrying the deployment of a claimed run after transient faults (throttling,
+    /// HTTP 5xx, timeouts, connection failures), with exponential back-off and jitter, before marking it Failed.
+    /// Zero retries nothing. Runs stay in flight (never claimed twice) but hold no deployment slot while they wait.
+    /// </summary>
+    /// <value>The default value is 10 minutes (about the time Prefect's Lazarus gives a Submitted run).</value>
+    [NotNegative(Fix = "Use a duration of zero or more, such as 00:10:00.")]
+    public TimeSpan DeploymentRetryTimeout { get; set; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>
+    /// Gets or sets how many times the agent retries a launch that ECS could not place (RunTask failures
+    /// <c>RESOURCE:CPU</c>, <c>RESOURCE:MEMORY</c>, <c>RESOURCE:PORTS</c>, <c>AGENT</c>, "Capacity is unavailable at
+    /// this time"), within <see cref="DeploymentRetryTimeout"/>. Zero fails such a run at once.
+    /// </summary>
+    /// <value>The default value is 3.</value>
+    [NotNegative(Fix = "Use a whole number of zero or more, such as 3.")]
+    public int CapacityRetries { get; set; } = 3;
+
+    /// <summary>
     /// Gets or sets whether an existing task definition is reused as is, even when it differs from what the agent
     /// would register now (the original's behaviour). When <see langword="false"/>, a drifted definition gets a new
     /// revision in the same family.

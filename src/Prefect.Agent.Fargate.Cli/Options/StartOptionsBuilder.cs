@@ -28,6 +28,7 @@ internal static class StartOptionsBuilder
         // .NET-only: the client-side ECS rate limits' share of the account, headroom, and each bucket as BURST:RATE.
         "ecs_rate_share", "ecs_rate_headroom", "ecs_rate_cluster_modify", "ecs_rate_task_definition_modify",
         "ecs_rate_describe_and_list", "ecs_rate_fargate_launch", "ecs_rate_fargate_run_task",
+        "deployment_retry_timeout", "capacity_retries",
     ];
 
     // The original passed these as separate keyword arguments or Prefect config, so a trailing item of the same name
@@ -243,6 +244,28 @@ internal static class StartOptionsBuilder
                 else
                 {
                     errors.Add($"max_concurrent_deployments: '{value}' is not a whole number of at least 1; give e.g. max_concurrent_deployments=64.");
+                }
+
+                return true;
+            case "deployment_retry_timeout":
+                if (double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var retrySeconds) && retrySeconds >= 0 && retrySeconds <= TimeSpan.MaxValue.TotalSeconds / 2)
+                {
+                    options.DeploymentRetryTimeout = TimeSpan.FromSeconds(retrySeconds);
+                }
+                else
+                {
+                    errors.Add($"deployment_retry_timeout: '{value}' is not a number of seconds of at least 0; give e.g. deployment_retry_timeout=600.");
+                }
+
+                return true;
+            case "capacity_retries":
+                if (int.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out var capacityRetries) && capacityRetries >= 0)
+                {
+                    options.CapacityRetries = capacityRetries;
+                }
+                else
+                {
+                    errors.Add($"capacity_retries: '{value}' is not a whole number of at least 0; give e.g. capacity_retries=3.");
                 }
 
                 return true;

@@ -48,6 +48,8 @@ internal static class AgentOptionsSnapshot
             TaskWatchTimeout = source.TaskWatchTimeout,
             ReconcileAfter = source.ReconcileAfter,
             ReconcileInterval = source.ReconcileInterval,
+            DeploymentRetryTimeout = source.DeploymentRetryTimeout,
+            CapacityRetries = source.CapacityRetries,
             ReuseExistingTaskDefinitions = source.ReuseExistingTaskDefinitions,
             ListTaskDefinitionFamilies = source.ListTaskDefinitionFamilies,
             ApiKeySecretArn = source.ApiKeySecretArn,

@@ -3,6 +3,15 @@ namespace Prefect.Agent.Fargate.Diagnostics;
 /// <summary>The names of the agent's instruments, tags and activities (all under the meter <see cref="AgentTelemetry.Name"/>).</summary>
 internal static class AgentInstruments
 {
+    /// <summary>Counter of deployment retries after a transient or capacity fault, by <see cref="ReasonTag"/> (unit: <c>{retry}</c>).</summary>
+    public const string DeploymentRetries = "prefect_agent.deployment.retries";
+
+    /// <summary>Gauge of flow runs waiting for a deployment retry (unit: <c>{flow_run}</c>).</summary>
+    public const string RunsWaitingForRetry = "prefect_agent.deployment.waiting_for_retry";
+
+    /// <summary>Tag of a retry's reason, e.g. <c>ThrottlingException</c> or <c>RESOURCE:MEMORY</c>.</summary>
+    public const string ReasonTag = "prefect_agent.reason";
+
     /// <summary>Counter of flow runs a poll returned (unit: <c>{flow_run}</c>).</summary>
     public const string FlowRunsFound = "prefect_agent.flow_runs.found";
 

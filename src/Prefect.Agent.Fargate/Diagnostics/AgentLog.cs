@@ -143,6 +143,9 @@ internal static partial class AgentLog
     [LoggerMessage(EventId = 48, EventName = "DeploymentCancelled", Level = LogLevel.Warning, Message = "Deployment of flow run {FlowRunId} was cancelled while the agent stopped")]
     public static partial void DeploymentCancelled(this ILogger logger, string flowRunId);
 
+    [LoggerMessage(EventId = 54, EventName = "RetryingDeployment", Level = LogLevel.Information, Message = "Retrying deployment of {FlowRunId} in {DelaySeconds:0.0} s after {Reason} (attempt {Attempt})")]
+    public static partial void RetryingDeployment(this ILogger logger, string flowRunId, double delaySeconds, string reason, int attempt);
+
     [LoggerMessage(EventId = 49, EventName = "DeploymentCrashed", Level = LogLevel.Error, Message = "Unexpected error around the deployment of flow run {FlowRunId}")]
     public static partial void DeploymentCrashed(this ILogger logger, Exception exception, string flowRunId);
 

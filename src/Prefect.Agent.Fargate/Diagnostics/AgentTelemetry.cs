@@ -22,6 +22,7 @@ internal sealed class AgentTelemetry : IDisposable
     private readonly Meter meter;
     private readonly bool ownsMeter;
     private readonly KeyValuePair<string, object?> agentTag;
+    private int waitingForRetry;
 
     public AgentTelemetry(IMeterFactory? meterFactory, string agentName)
     {
@@ -37,7 +38,15 @@ internal sealed class AgentTelemetry : IDisposable
         FailedStarts = meter.CreateCounter<long>(AgentInstruments.FailedStarts, "{flow_run}", "Flow runs marked Failed because their task stopped before the flow started.");
         RunsReconciled = meter.CreateCounter<long>(AgentInstruments.RunsReconciled, "{flow_run}", "Submitted runs without a deployment here whose task was found or launched again.");
         TasksStopped = meter.CreateCounter<long>(AgentInstruments.TasksStopped, "{task}", "Tasks stopped because their run was cancelled before the flow started.");
+        DeploymentRetries = meter.CreateCounter<long>(AgentInstruments.DeploymentRetries, "{retry}", "Deployments retried after a transient or capacity fault.");
+        meter.CreateObservableGauge(AgentInstruments.RunsWaitingForRetry, () => new Measurement<int>(Volatile.Read(ref waitingForRetry), agentTag), "{flow_run}", "Flow runs waiting for a deployment retry.");
     }
+
+    /// <summary>Gets the counter of deployment retries (tag <see cref="AgentInstruments.ReasonTag"/>).</summary>
+    public Counter<long> DeploymentRetries { get; }
+
+    /// <summary>Gets the number of runs waiting for a deployment retry.</summary>
+    public int WaitingForRetry => Volatile.Read(ref waitingForRetry);
 
     public Counter<long> FlowRunsFound { get; }
 
@@ -60,6 +69,17 @@ internal sealed class AgentTelemetry : IDisposable
     public KeyValuePair<string, object?> AgentTag => agentTag;
 
     public KeyValuePair<string, object?> Outcome(string outcome) => new(AgentInstruments.OutcomeTag, outcome);
+
+    /// <summary>Gets the reason tag of a retry.</summary>
+    /// <param name="reason">The reason, e.g. <c>ThrottlingException</c>.</param>
+    /// <returns>The tag.</returns>
+    public KeyValuePair<string, object?> Reason(string reason) => new(AgentInstruments.ReasonTag, reason);
+
+    /// <summary>Counts a run that starts waiting for a retry.</summary>
+    public void RetryWaitStarted() => Interlocked.Increment(ref waitingForRetry);
+
+    /// <summary>Counts a run that stops waiting for a retry.</summary>
+    public void RetryWaitEnded() => Interlocked.Decrement(ref waitingForRetry);
 
     public void Dispose()
     {

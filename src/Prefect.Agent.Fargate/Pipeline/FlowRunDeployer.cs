@@ -21,6 +21,12 @@ internal sealed class FlowRunDeployer
     private readonly ILogger logger;
     private readonly TimeProvider timeProvider;
 
+    /// <summary>The back-off before the first retry (before jitter).</summary>
+    internal static readonly TimeSpan FirstRetryDelay = TimeSpan.FromSeconds(1);
+
+    /// <summary>The longest back-off between two attempts (before jitter).</summary>
+    internal static readonly TimeSpan MaxRetryDelay = TimeSpan.FromSeconds(30);
+
     public FlowRunDeployer(
         AgentOptions options,
         Func<IFlowRunSource> source,
@@ -176,76 +182,145 @@ internal sealed class FlowRunDeployer
     /// <param name="claimed">The run and its version after Submitted.</param>
     /// <param name="trailing">Takes the Submitted line's write instead of awaiting it (see <see cref="DeployAsync"/>).</param>
     /// <param name="cancellationToken">Cancels the deployment.</param>
-    /// <returns>The outcome: Submitted or Failed.</returns>
+    /// <returns>
+    /// The outcome: Submitted, or Failed after a permanent error, after <see cref="AgentOptions.CapacityRetries"/> capacity
+    /// retries, or when the next retry would pass <see cref="AgentOptions.DeploymentRetryTimeout"/>.
+    /// </returns>
     public async Task<DeploymentResult> LaunchClaimedAsync(ClaimedFlowRun claimed, Action<Task>? trailing, CancellationToken cancellationToken)
     {
-        var (run, version) = claimed;
+        var started = timeProvider.GetTimestamp();
+        var attempt = 0;
+        var capacityRetries = 0;
         string? taskDefinition = null;
-        string? cluster = null;
-        try
+        while (true)
         {
-            JsonObject? external = null;
-            if (options.UseExternalKwargs)
-            {
-                external = await externalKwargs().GetKwargsAsync(run, cancellationToken).ConfigureAwait(false);
-            }
-
-            var plan = planner.Plan(run, version, external, RegisteredTenantId);
-            cluster = TextOf(plan.RunTask["cluster"]);
-            taskDefinition = await registry().EnsureAsync(plan.TaskDefinition, cancellationToken).ConfigureAwait(false);
-            plan.RunTask["taskDefinition"] = taskDefinition;
-            var launched = await launcher().RunTaskAsync(new TaskLaunchRequest { FlowRunId = run.Id, Request = plan.RunTask }, cancellationToken).ConfigureAwait(false);
-
-            logger.DeploymentCompleted(run.Id);
-            Launched?.Invoke(claimed, launched.TaskArn, cluster);
-            var submitted = "Submitted for execution: Task ARN: " + launched.TaskArn;
-            if (trailing is null)
-            {
-                await WriteLogAsync(run, "INFO", submitted, cancellationToken).ConfigureAwait(false);
-            }
-            else
-            {
-                trailing(WriteTrailingLogAsync(run, submitted, cancellationToken));
-            }
-
-            return new DeploymentResult { FlowRunId = run.Id, Status = DeploymentStatus.Submitted, TaskDefinition = taskDefinition, TaskArn = launched.TaskArn };
-        }
-        catch (TaskLaunchConflictException conflict)
-        {
-            // The clientToken already started this run's task (an earlier launch whose answer was lost, a crash, another
-            // agent): the run has its task, never a reason to fail it.
-            var taskArn = conflict.ExistingTaskArns.Count > 0 ? conflict.ExistingTaskArns[0] : null;
-            logger.LaunchConflict(run.Id, taskArn ?? "(not found by startedBy)");
-            if (taskArn is not null)
-            {
-                Launched?.Invoke(claimed, taskArn, cluster);
-            }
-
-            return new DeploymentResult { FlowRunId = run.Id, Status = DeploymentStatus.Submitted, TaskDefinition = taskDefinition, TaskArn = taskArn };
-        }
-        catch (Exception ex) when (!(ex is OperationCanceledException && cancellationToken.IsCancellationRequested))
-        {
-            var message = ex.Message;
-            logger.DeploymentFailed(ex, run.Id);
-            await WriteLogAsync(run, "ERROR", message, cancellationToken).ConfigureAwait(false);
-            logger.UpdatingToFailed(run.Id);
+            attempt++;
+            Exception error;
             try
             {
-                // The version after Submitted: the one read with the metadata is stale by now (item 19).
-                await source().MarkFailedAsync(run, version, message, cancellationToken).ConfigureAwait(false);
+                return await LaunchOnceAsync(claimed, trailing, definition => taskDefinition = definition, cancellationToken).ConfigureAwait(false);
             }
-            catch (Exception markFailed) when (!(markFailed is OperationCanceledException && cancellationToken.IsCancellationRequested))
+            catch (Exception ex) when (!(ex is OperationCanceledException && cancellationToken.IsCancellationRequested))
             {
-                logger.MarkFailedFailed(markFailed, run.Id);
+                error = ex;
             }
 
-            logger.DeploymentAborted(run.Id);
-            return new DeploymentResult { FlowRunId = run.Id, Status = DeploymentStatus.Failed, TaskDefinition = taskDefinition, Error = message };
+            var (kind, reason) = DeploymentFaults.Classify(error, cancellationToken);
+            var delay = RetryDelay(attempt);
+            var withinDeadline = timeProvider.GetElapsedTime(started) + delay <= options.DeploymentRetryTimeout;
+            var retry = kind switch
+            {
+                DeploymentFaultKind.Transient => withinDeadline,
+                DeploymentFaultKind.Capacity => withinDeadline && capacityRetries++ < options.CapacityRetries,
+                _ => false,
+            };
+            if (!retry)
+            {
+                return await FailAsync(claimed, taskDefinition, error, attempt, cancellationToken).ConfigureAwait(false);
+            }
+
+            logger.RetryingDeployment(claimed.Run.Id, delay.TotalSeconds, reason, attempt + 1);
+            telemetry.DeploymentRetries.Add(1, telemetry.AgentTag, telemetry.Reason(reason));
+            telemetry.RetryWaitStarted();
+            try
+            {
+                // The same claimed run and version: the retry's RunTask carries the same clientToken.
+                await Task.Delay(delay, timeProvider, cancellationToken).ConfigureAwait(false);
+            }
+            finally
+            {
+                telemetry.RetryWaitEnded();
+            }
         }
     }
 
     private static string? TextOf(JsonNode? node) =>
         node is JsonValue value && value.GetValueKind() == System.Text.Json.JsonValueKind.String ? value.GetValue<string>() : null;
+
+    /// <summary>
+    /// The back-off before the retry that follows attempt <paramref name="attempt"/>: exponential from 1 s, capped at
+    /// 30 s, with "equal jitter" (half fixed, half random) so that runs throttled together do not retry together.
+    /// Hand-written: Polly computes its delays only inside a running pipeline, and each wait here must free the run's
+    /// time (and be drained) on the agent's own terms.
+    /// </summary>
+    /// <param name="attempt">The attempt that failed (1-based).</param>
+    /// <returns>The delay.</returns>
+    internal static TimeSpan RetryDelay(int attempt)
+    {
+        var ceiling = Math.Min(MaxRetryDelay.TotalSeconds, FirstRetryDelay.TotalSeconds * Math.Pow(2, Math.Min(attempt - 1, 16)));
+#pragma warning disable CA5394 // Jitter, not security.
+        return TimeSpan.FromSeconds((ceiling / 2) + (Random.Shared.NextDouble() * ceiling / 2));
+#pragma warning restore CA5394
+    }
+
+    private async Task<DeploymentResult> LaunchOnceAsync(ClaimedFlowRun claimed, Action<Task>? trailing, Action<string> definitionResolved, CancellationToken cancellationToken)
+    {
+        var (run, version) = claimed;
+        JsonObject? external = null;
+        if (options.UseExternalKwargs)
+        {
+            external = await externalKwargs().GetKwargsAsync(run, cancellationToken).ConfigureAwait(false);
+        }
+
+        var plan = planner.Plan(run, version, external, RegisteredTenantId);
+        var cluster = TextOf(plan.RunTask["cluster"]);
+        var taskDefinition = await registry().EnsureAsync(plan.TaskDefinition, cancellationToken).ConfigureAwait(false);
+        definitionResolved(taskDefinition);
+        plan.RunTask["taskDefinition"] = taskDefinition;
+        TaskLaunchResult launched;
+        try
+        {
+            launched = await launcher().RunTaskAsync(new TaskLaunchRequest { FlowRunId = run.Id, Request = plan.RunTask }, cancellationToken).ConfigureAwait(false);
+        }
+        catch (TaskLaunchConflictException conflict)
+        {
+            // The clientToken already started this run's task (an earlier launch whose answer was lost, a crash, another
+            // agent): the run has its task, never a reason to fail it.
+            var existing = conflict.ExistingTaskArns.Count > 0 ? conflict.ExistingTaskArns[0] : null;
+            logger.LaunchConflict(run.Id, existing ?? "(not found by startedBy)");
+            if (existing is not null)
+            {
+                Launched?.Invoke(claimed, existing, cluster);
+            }
+
+            return new DeploymentResult { FlowRunId = run.Id, Status = DeploymentStatus.Submitted, TaskDefinition = taskDefinition, TaskArn = existing };
+        }
+
+        logger.DeploymentCompleted(run.Id);
+        Launched?.Invoke(claimed, launched.TaskArn, cluster);
+        var submitted = "Submitted for execution: Task ARN: " + launched.TaskArn;
+        if (trailing is null)
+        {
+            await WriteLogAsync(run, "INFO", submitted, cancellationToken).ConfigureAwait(false);
+        }
+        else
+        {
+            trailing(WriteTrailingLogAsync(run, submitted, cancellationToken));
+        }
+
+        return new DeploymentResult { FlowRunId = run.Id, Status = DeploymentStatus.Submitted, TaskDefinition = taskDefinition, TaskArn = launched.TaskArn };
+    }
+
+    private async Task<DeploymentResult> FailAsync(ClaimedFlowRun claimed, string? taskDefinition, Exception ex, int attempts, CancellationToken cancellationToken)
+    {
+        var (run, version) = claimed;
+        var message = attempts > 1 ? $"{ex.Message} (gave up after {attempts} attempts)" : ex.Message;
+        logger.DeploymentFailed(ex, run.Id);
+        await WriteLogAsync(run, "ERROR", message, cancellationToken).ConfigureAwait(false);
+        logger.UpdatingToFailed(run.Id);
+        try
+        {
+            // The version after Submitted: the one read with the metadata is stale by now (item 19).
+            await source().MarkFailedAsync(run, version, message, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception markFailed) when (!(markFailed is OperationCanceledException && cancellationToken.IsCancellationRequested))
+        {
+            logger.MarkFailedFailed(markFailed, run.Id);
+        }
+
+        logger.DeploymentAborted(run.Id);
+        return new DeploymentResult { FlowRunId = run.Id, Status = DeploymentStatus.Failed, TaskDefinition = taskDefinition, Error = message };
+    }
 
     // Trailing work must not fault: a drain timeout cancelling the line is logged like any other failed write.
     private async Task WriteTrailingLogAsync(FlowRun run, string message, CancellationToken cancellationToken)
