@@ -155,7 +155,7 @@ internal static partial class AgentLog
     [LoggerMessage(EventId = 52, EventName = "HostedAgentFinished", Level = LogLevel.Information, Message = "{Agent} finished (max polls reached); stopping the host")]
     public static partial void HostedAgentFinished(this ILogger logger, string agent);
 
-    [LoggerMessage(EventId = 54, EventName = "HostedAgentFailedHostKeepsRunning", Level = LogLevel.Critical, Message = "{Agent} stopped with a fatal error; the host keeps running (OnFatalError is Ignore) and the agent's health check reports Unhealthy")]
+    [LoggerMessage(EventId = 55, EventName = "HostedAgentFailedHostKeepsRunning", Level = LogLevel.Critical, Message = "{Agent} stopped with a fatal error; the host keeps running (OnFatalError is Ignore) and the agent's health check reports Unhealthy")]
     public static partial void HostedAgentFailedHostKeepsRunning(this ILogger logger, Exception exception, string agent);
 
     [LoggerMessage(EventId = 51, EventName = "SlotsFull", Level = LogLevel.Debug, Message = "All {MaxConcurrentDeployments} deployment slots are busy; waiting for one to free")]

@@ -27,6 +27,7 @@ public sealed class CompositionRootTests
         {
             o.Name = "graph";
             o.UseExternalKwargs = useExternalKwargs;
+            o.ExternalKwargsS3Bucket = useExternalKwargs ? "kwargs-bucket" : null;
         }
 
         var direct = new AgentOptions();

@@ -156,7 +156,8 @@ public class DeploymentPlannerTests
         var plan = Planner(RepresentativeOptions(), kwargs).Plan(TestRuns.Run(), 2, null);
 
         Assert.False(plan.RunTask.ContainsKey("group"));
-        Assert.False(plan.RunTask.ContainsKey("startedBy"));
+        // startedBy: null is "not set", so the agent's own default (the flow run id) applies.
+        Assert.Equal(TestRuns.Run().Id, plan.RunTask["startedBy"]!.GetValue<string>());
         Assert.Equal("""{"awsvpcConfiguration":{"subnets":["s-1"]}}""", Json.Of(plan.RunTask["networkConfiguration"]));
         Assert.Equal("""[{"key":"team","value":"data"}]""", Json.Of(plan.TaskDefinition.RegisterRequest["tags"]));
         Assert.Equal("""{"logDriver":"awslogs"}""", Json.Of(plan.TaskDefinition.RegisterRequest["containerDefinitions"]![0]!["logConfiguration"]));
