@@ -100,7 +100,10 @@ public sealed class FargateAgent : IAsyncDisposable
 
         var planner = composition.CreatePlanner(this.options, prepared.Kwargs!);
         deployer = new FlowRunDeployer(
-            this.options, () => this.flowRunSource.Value, () => registry.Value, () => launcher.Value, () => externalKwargs.Value, planner, telemetry, logger);
+            this.options, () => this.flowRunSource.Value, () => registry.Value, () => launcher.Value, () => externalKwargs.Value, planner, telemetry, logger)
+        {
+            RetryWait = tracker.WaitWithoutSlotAsync,
+        };
         LogConfiguration();
     }
 

@@ -51,6 +51,12 @@ internal sealed class FlowRunDeployer
     /// <summary>Gets or sets the tenant the backend answered at registration (the flow container's tenant with the API key).</summary>
     public string? RegisteredTenantId { get; set; }
 
+    /// <summary>
+    /// Gets or sets how a run waits out its retry back-off (run id, delay, cancellation): the agent's poll loop gives the
+    /// run's slot back meanwhile; <see langword="null"/> just waits on the clock.
+    /// </summary>
+    public Func<string, TimeSpan, CancellationToken, Task>? RetryWait { get; set; }
+
     /// <summary>Deploys one run.</summary>
     /// <param name="run">The run.</param>
     /// <param name="cancellationToken">Cancels the deployment.</param>
@@ -225,7 +231,7 @@ internal sealed class FlowRunDeployer
             try
             {
                 // The same claimed run and version: the retry's RunTask carries the same clientToken.
-                await Task.Delay(delay, timeProvider, cancellationToken).ConfigureAwait(false);
+                await (RetryWait?.Invoke(claimed.Run.Id, delay, cancellationToken) ?? Task.Delay(delay, timeProvider, cancellationToken)).ConfigureAwait(false);
             }
             finally
             {

@@ -15,6 +15,7 @@ internal sealed class DeploymentTracker : IDisposable
 {
     private readonly ConcurrentDictionary<string, Task> inFlight = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<Task, byte> trailing = new();
+    private readonly ConcurrentDictionary<string, SlotLease> leases = new(StringComparer.Ordinal);
     private readonly SemaphoreSlim slots;
     private readonly TimeProvider timeProvider;
     private readonly ILogger logger;
@@ -82,6 +83,31 @@ internal sealed class DeploymentTracker : IDisposable
         return true;
     }
 
+    /// <summary>
+    /// Waits out a deployment's retry back-off without its slot: the slot is released for other runs and taken again
+    /// (waiting for a free one) before the retry. The run stays in flight meanwhile, so it is never polled or claimed
+    /// again. A run that holds no slot here (a direct <c>DeployFlowAsync</c> call) just waits.
+    /// </summary>
+    /// <param name="flowRunId">The run.</param>
+    /// <param name="delay">The back-off.</param>
+    /// <param name="cancellationToken">Cancels the wait (the drain timeout).</param>
+    /// <returns>A task that completes when the run may retry, holding its slot again.</returns>
+    public async Task WaitWithoutSlotAsync(string flowRunId, TimeSpan delay, CancellationToken cancellationToken)
+    {
+        if (!leases.TryGetValue(flowRunId, out var lease) || !lease.Held)
+        {
+            await Task.Delay(delay, timeProvider, cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
+        lease.Held = false;
+        slots.Release();
+        SlotFreed.Set();
+        await Task.Delay(delay, timeProvider, cancellationToken).ConfigureAwait(false);
+        await slots.WaitAsync(cancellationToken).ConfigureAwait(false);
+        lease.Held = true;
+    }
+
     public void Dispose() => slots.Dispose();
 
     private async Task RunAsync(
@@ -96,6 +122,7 @@ internal sealed class DeploymentTracker : IDisposable
 #pragma warning disable VSTHRD003 // The gate is completed by TryDispatch, never by a foreign context.
         await gate.ConfigureAwait(false);
 #pragma warning restore VSTHRD003
+        var lease = new SlotLease();
         try
         {
             if (!holdsSlot)
@@ -110,6 +137,8 @@ internal sealed class DeploymentTracker : IDisposable
                 holdsSlot = true;
             }
 
+            lease.Held = true;
+            leases[run.Id] = lease;
             await deploy(run, deployments).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (deployments.IsCancellationRequested)
@@ -129,12 +158,26 @@ internal sealed class DeploymentTracker : IDisposable
         {
             // The id leaves before the slot does: whoever sees a free slot never sees this run still excluded.
             inFlight.TryRemove(run.Id, out _);
-            if (holdsSlot)
+            leases.TryRemove(run.Id, out _);
+            // A retry wait may have given the slot back (and, cancelled, not taken it again): release only a held one.
+            if (holdsSlot && lease.Held)
             {
                 slots.Release();
             }
 
             SlotFreed.Set();
+        }
+    }
+
+    /// <summary>Whether a deployment currently holds its slot (a retry wait gives it back for a while).</summary>
+    private sealed class SlotLease
+    {
+        private volatile bool held;
+
+        public bool Held
+        {
+            get => held;
+            set => held = value;
         }
     }
 }
