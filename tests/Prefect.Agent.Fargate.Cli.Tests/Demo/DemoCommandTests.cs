@@ -115,7 +115,7 @@ public class DemoCommandTests
             DemoScenario = new DemoScenario
             {
                 Runs = [new DemoFlowRun("hello-world", TimeSpan.Zero)],
-                ConfigureFakes = (_, ecs) => ecs.InjectFault("RunTask", FakeEcsFault.RunTaskFailure("RESOURCE:MEMORY"), times: 10),
+                ConfigureFakes = (_, ecs) => ecs.InjectFault("RunTask", FakeEcsFault.RunTaskFailure("ATTRIBUTE"), times: 10),
             },
         };
 
@@ -126,7 +126,7 @@ public class DemoCommandTests
         var error = cli.Error.ToString();
         Assert.Contains("1 of 1 flow runs were not submitted; hello-world-1", error, StringComparison.Ordinal);
         Assert.Contains("is Failed", error, StringComparison.Ordinal);
-        Assert.Contains("RESOURCE:MEMORY", error, StringComparison.Ordinal);
+        Assert.Contains("ATTRIBUTE", error, StringComparison.Ordinal);
     }
 
     [Fact]

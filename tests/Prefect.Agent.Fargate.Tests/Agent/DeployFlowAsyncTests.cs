@@ -79,7 +79,7 @@ public sealed class DeployFlowAsyncTests
     public async Task DeployFlowAsync_LaunchFails_MarksFailedWithThePostSubmittedVersion()
     {
         var harness = new AgentHarness();
-        var failure = new TaskLaunchException([new TaskLaunchFailure("arn:cluster", "RESOURCE:MEMORY", null)]);
+        var failure = new TaskLaunchException([new TaskLaunchFailure("arn:cluster", "MISSING", null)]);
         harness.Launcher.OnRunTask = (_, _) => Task.FromException<TaskLaunchResult>(failure);
         await using var agent = harness.Create();
 

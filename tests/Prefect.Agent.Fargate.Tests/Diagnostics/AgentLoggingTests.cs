@@ -30,6 +30,7 @@ public sealed class AgentLoggingTests
         await using var agent = harness.Create(o =>
         {
             o.MaxPolls = 3;
+            o.CapacityRetries = 0;
             o.ApiKey = ApiKey;
             o.AgentToken = AgentToken;
             o.AwsAccessKeyId = "AKIDEXAMPLE";

@@ -35,8 +35,10 @@ public sealed class AgentFailureEndToEndTests
         await using var e2e = await AgentEndToEnd.StartAsync();
         e2e.Ecs.InjectFault("RunTask", FakeEcsFault.RunTaskFailure("RESOURCE:MEMORY", "No container instance met all of its requirements."));
         var run = e2e.AddRun();
+        var options = e2e.Options();
+        options.CapacityRetries = 0; // no capacity retry: the first answer fails the run
 
-        await e2e.RunAsync(e2e.Options());
+        await e2e.RunAsync(options);
 
         Assert.Equal("Failed", run.State);
         Assert.Equal(4, run.Version);
