@@ -16,7 +16,7 @@ namespace Prefect.Agent.Fargate;
 /// The agent is independent of any host: <see cref="StartAsync"/> runs until the agent stops, like the original
 /// <c>start()</c>. Under Microsoft.Extensions.Hosting, <c>AddFargateAgent</c> runs it as a hosted service.
 /// </remarks>
-public sealed class FargateAgent : IAsyncDisposable
+public sealed partial class FargateAgent : IAsyncDisposable
 {
     private readonly AgentOptions options;
     private readonly ILogger logger;
@@ -288,36 +288,6 @@ public sealed class FargateAgent : IAsyncDisposable
         }
     }
 
-    /// <summary>Starts the task watch and the reconciler beside the poll loop (they hold no deployment slot).</summary>
-    private Followers? StartFollowers(CancellationToken stopping)
-    {
-        if (options.TaskWatchInterval <= TimeSpan.Zero && options.ReconcileInterval <= TimeSpan.Zero)
-        {
-            return null;
-        }
-
-        if (flowRunSource.Value is not IFlowRunMonitor monitor)
-        {
-            logger.WatchUnavailable();
-            return null;
-        }
-
-        var watch = new TaskWatch(options, () => taskMonitor.Value, () => flowRunSource.Value, monitor, telemetry, logger);
-        deployer.Launched = watch.Watch;
-        var reconciler = new Reconciler(
-            options,
-            monitor,
-            () => taskMonitor.Value,
-            watch,
-            tracker.Contains,
-            deployer.ResolveTaskScopeAsync,
-            (claimed, ct) => deployer.LaunchClaimedAsync(claimed, trailing: null, ct),
-            telemetry,
-            logger);
-        var cancel = CancellationTokenSource.CreateLinkedTokenSource(stopping);
-        return new Followers(cancel, Task.WhenAll(watch.RunAsync(cancel.Token), reconciler.RunAsync(cancel.Token)));
-    }
-
     private async Task RegisterAsync(CancellationToken cancellationToken)
     {
         // The source logs the original's registration lines ("Registering agent...", "Registration successful!")
@@ -378,19 +348,6 @@ public sealed class FargateAgent : IAsyncDisposable
         if (options.UseExternalKwargs)
         {
             logger.ExternalKwargsEnabled();
-        }
-    }
-
-    /// <summary>The running task watch and reconciler.</summary>
-    private sealed class Followers(CancellationTokenSource cancel, Task running)
-    {
-        public async Task StopAsync()
-        {
-            await cancel.CancelAsync().ConfigureAwait(false);
-#pragma warning disable VSTHRD003 // The followers were started by this agent's run and end when cancelled.
-            await running.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-#pragma warning restore VSTHRD003
-            cancel.Dispose();
         }
     }
 

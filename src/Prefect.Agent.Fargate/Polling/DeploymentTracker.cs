@@ -172,12 +172,6 @@ internal sealed class DeploymentTracker : IDisposable
     /// <summary>Whether a deployment currently holds its slot (a retry wait gives it back for a while).</summary>
     private sealed class SlotLease
     {
-        private volatile bool held;
-
-        public bool Held
-        {
-            get => held;
-            set => held = value;
-        }
+        public volatile bool Held;
     }
 }
