@@ -31,6 +31,9 @@ internal sealed class AgentComposition
     public Func<IEnumerable<KeyValuePair<string, JsonNode?>>, Func<string, string?>?, ParsedKwargs> ParseKwargs { get; init; } =
         KwargsParser.Parse;
 
+    /// <summary>Gets the check of the parsed kwargs against the ECS API model (at start, before any call).</summary>
+    public Func<AgentOptions, ParsedKwargs, IReadOnlyList<string>> CheckKwargs { get; init; } = Ecs.Model.EcsKwargsCheck.Check;
+
     /// <summary>Gets the planner factory.</summary>
     public Func<AgentOptions, ParsedKwargs, IDeploymentPlanner> CreatePlanner { get; init; } =
         (options, kwargs) => new DeploymentPlanner(options, kwargs);
@@ -40,14 +43,14 @@ internal sealed class AgentComposition
     /// <param name="options">The user's options.</param>
     /// <returns>The resolved options, the parsed kwargs and every failure.</returns>
     public PreparedAgentOptions Prepare(string? name, AgentOptions options) =>
-        AgentOptionsValidation.Prepare(name, options, Environment, ParseLiteral, ParseKwargs);
+        AgentOptionsValidation.Prepare(name, options, Environment, ParseLiteral, ParseKwargs, CheckKwargs);
 
     /// <summary>Resolves and validates the options; throws listing every failure.</summary>
     /// <param name="name">The options name.</param>
     /// <param name="options">The user's options.</param>
     /// <returns>The resolved options and the parsed kwargs.</returns>
     public PreparedAgentOptions PrepareOrThrow(string? name, AgentOptions options) =>
-        AgentOptionsValidation.PrepareOrThrow(name, options, Environment, ParseLiteral, ParseKwargs);
+        AgentOptionsValidation.PrepareOrThrow(name, options, Environment, ParseLiteral, ParseKwargs, CheckKwargs);
 
     /// <summary>Resolves the environment fallbacks only (no validation).</summary>
     /// <param name="options">The user's options.</param>
