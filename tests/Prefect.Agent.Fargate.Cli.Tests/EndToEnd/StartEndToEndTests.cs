@@ -120,6 +120,32 @@ public class StartEndToEndTests
         Assert.Empty(ecs.Requests);
     }
 
+    [Theory]
+    [InlineData("networkConfiguration={'awsvpcConfiguration': {", null, "Kwarg networkConfiguration (networkConfiguration=) does not fit ECS's RunTask request: Invalid type for parameter networkConfiguration")]
+    [InlineData("--cpu=", null, "Kwarg cpu (--cpu=) is empty, and ECS needs a value for it")]
+    [InlineData("memory=4096", null, "Kwargs cpu (cpu=) and memory (memory=) are 256 CPU units with 4096 MiB, which Fargate does not offer")]
+    [InlineData("cluster=demo", "propagateTags", "Kwarg propagateTags (the environment variable propagateTags) does not fit ECS's RunTask request: Invalid value for parameter propagateTags, value: ALL")]
+    public async Task Start_KwargsThatDoNotFitEcs_ExitTwoBeforeAnyCall(string item, string? variable, string expected)
+    {
+        await using var prefect = await FakePrefectApi.StartAsync();
+        await using var ecs = await FakeEcs.StartAsync();
+        prefect.AddScheduledFlowRun("etl", labels: ["aws"]);
+        var environment = Environment(prefect, ecs);
+        if (variable is not null)
+        {
+            environment[variable] = "ALL";
+        }
+
+        using var child = ChildProcess.StartDotnet(ChildProcess.CliAssembly, ["start", "-l", "aws", "--max-polls", "1", "cpu=256", item], environment);
+        var result = await child.WaitForExitAsync(ExitTimeout);
+
+        Assert.True(result.ExitCode == 2, result.ToString());
+        Assert.Contains(expected, result.Error, StringComparison.Ordinal);
+        Assert.DoesNotContain("Starting prefect-fargate-agent", result.Output + result.Error, StringComparison.Ordinal);
+        Assert.Empty(prefect.Requests);
+        Assert.Empty(ecs.Requests);
+    }
+
     private static Dictionary<string, string> Environment(FakePrefectApi? prefect, FakeEcs ecs)
     {
         var environment = new Dictionary<string, string>(StringComparer.Ordinal)
