@@ -146,6 +146,38 @@ public class StartEndToEndTests
         Assert.Empty(ecs.Requests);
     }
 
+    [Theory]
+    [InlineData(false, "No AWS credentials were found. Tried: AgentOptions.AwsAccessKeyId")]
+    [InlineData(true, "No AWS region is configured")]
+    public async Task Start_NoCredentialsOrNoRegion_ExitsTwoBeforeAnyCall(bool credentials, string expected)
+    {
+        await using var prefect = await FakePrefectApi.StartAsync();
+        await using var ecs = await FakeEcs.StartAsync();
+        prefect.AddScheduledFlowRun("etl", labels: ["aws"]);
+        var home = Directory.CreateTempSubdirectory("no-aws-");
+        try
+        {
+            var environment = Environment(prefect, ecs);
+            environment["HOME"] = home.FullName;
+            environment["AWS_SHARED_CREDENTIALS_FILE"] = Path.Combine(home.FullName, "credentials");
+            environment["AWS_CONFIG_FILE"] = Path.Combine(home.FullName, "config");
+            environment.Remove(credentials ? "AWS_REGION" : "AWS_ACCESS_KEY_ID");
+            environment.Remove(credentials ? "AWS_REGION" : "AWS_SECRET_ACCESS_KEY");
+
+            using var child = ChildProcess.StartDotnet(ChildProcess.CliAssembly, ["start", "-l", "aws", "--max-polls", "1", .. EcsSettings], environment);
+            var result = await child.WaitForExitAsync(ExitTimeout);
+
+            Assert.True(result.ExitCode == 2, result.ToString());
+            Assert.Contains(expected, result.Error, StringComparison.Ordinal);
+            Assert.Empty(prefect.Requests);
+            Assert.Empty(ecs.Requests);
+        }
+        finally
+        {
+            home.Delete(recursive: true);
+        }
+    }
+
     private static Dictionary<string, string> Environment(FakePrefectApi? prefect, FakeEcs ecs)
     {
         var environment = new Dictionary<string, string>(StringComparer.Ordinal)
