@@ -16,6 +16,7 @@ internal static partial class CliSpellings
         (nameof(AgentOptions.ApiKey), a => !string.IsNullOrEmpty(a.Key), "--key"),
         (nameof(AgentOptions.TenantId), a => !string.IsNullOrEmpty(a.TenantId), "--tenant-id"),
         (nameof(AgentOptions.ApiUrl), a => !string.IsNullOrEmpty(a.Api), "--api"),
+        (nameof(AgentOptions.Backend), a => !string.IsNullOrEmpty(a.Backend), "--backend"),
         (nameof(AgentOptions.AgentConfigId), a => !string.IsNullOrEmpty(a.AgentConfigId), "--agent-config-id"),
         (nameof(AgentOptions.Name), a => !string.IsNullOrEmpty(a.Name), "--name"),
         (nameof(AgentOptions.Labels), a => a.Labels.Count > 0, "--label"),

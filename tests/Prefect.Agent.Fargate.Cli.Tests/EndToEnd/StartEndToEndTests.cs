@@ -178,6 +178,41 @@ public class StartEndToEndTests
         }
     }
 
+    [Fact]
+    public async Task Start_BackendFlag_ChoosesPrefectServerWithoutTheVariable()
+    {
+        await using var prefect = await FakePrefectApi.StartAsync();
+        await using var ecs = await FakeEcs.StartAsync();
+        var run = prefect.AddScheduledFlowRun("etl", labels: ["aws"]);
+        var environment = Environment(prefect, ecs);
+        environment.Remove("PREFECT__BACKEND");
+
+        using var child = ChildProcess.StartDotnet(ChildProcess.CliAssembly, ["start", "--backend", "server", "-l", "aws", "--max-polls", "2", .. EcsSettings], environment);
+        var result = await child.WaitForExitAsync(ExitTimeout);
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Equal("Submitted", run.State);
+        Assert.Equal("tenant", prefect.Requests[0].Operation);
+    }
+
+    [Fact]
+    public async Task Start_CloudKeyAgainstPrefectServer_ExitsOneSayingSetTheBackend()
+    {
+        await using var prefect = await FakePrefectApi.StartAsync();
+        await using var ecs = await FakeEcs.StartAsync();
+        prefect.AddScheduledFlowRun("etl", labels: ["aws"]);
+        var environment = Environment(prefect, ecs);
+        environment.Remove("PREFECT__BACKEND");
+
+        using var child = ChildProcess.StartDotnet(ChildProcess.CliAssembly, ["start", "--key", "key-123", "-l", "aws", "--max-polls", "1", .. EcsSettings], environment);
+        var result = await child.WaitForExitAsync(ExitTimeout);
+
+        Assert.True(result.ExitCode == 1, result.ToString());
+        Assert.Contains("answers like Prefect Server (it has no auth_info): set PREFECT__BACKEND=server (CLI --backend server", result.Error, StringComparison.Ordinal);
+        Assert.Equal(0, prefect.CountRequests("set_flow_run_states"));
+        Assert.Empty(ecs.Requests);
+    }
+
     private static Dictionary<string, string> Environment(FakePrefectApi? prefect, FakeEcs ecs)
     {
         var environment = new Dictionary<string, string>(StringComparer.Ordinal)
