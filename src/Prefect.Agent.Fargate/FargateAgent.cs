@@ -91,6 +91,11 @@ public sealed partial class FargateAgent : IAsyncDisposable
         // with, so one environment (the process's, or a test's) configures the whole agent.
         // The composition root picks each default, as it does for AddFargateAgent.
         var resolved = this.options;
+        if (taskDefinitionRegistry is null || taskLauncher is null || (externalKwargsProvider is null && resolved.UseExternalKwargs))
+        {
+            composition.CheckAwsOrThrow(optionsName, resolved);
+        }
+
         this.flowRunSource = flowRunSource is null ? new(() => Own(composition.CreateFlowRunSource(resolved))) : new(flowRunSource);
         ecs = new Lazy<EcsAgentServices>(() => Own(composition.CreateEcs(resolved)));
         registry = taskDefinitionRegistry is null ? new(() => ecs.Value.Registry) : new(taskDefinitionRegistry);

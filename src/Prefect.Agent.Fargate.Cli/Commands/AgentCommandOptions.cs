@@ -13,6 +13,12 @@ internal sealed class AgentCommandOptions
 
     public Option<string?> Api { get; } = new("--api", "-a") { Description = "The Prefect API URL (else PREFECT__CLOUD__API, else the backend's default).", HelpName = "URL" };
 
+    public Option<string?> Backend { get; } = new("--backend")
+    {
+        Description = "The Prefect backend, server or cloud (else PREFECT__BACKEND, else cloud as in Prefect 0.15).",
+        HelpName = "server|cloud",
+    };
+
     public Option<string?> AgentConfigId { get; } = new("--agent-config-id") { Description = "An agent configuration id sent when registering.", HelpName = "ID" };
 
     public Option<string?> Name { get; } = new("--name", "-n") { Description = "The agent name (else PREFECT__CLOUD__AGENT__NAME, else 'agent').", HelpName = "NAME" };
@@ -60,8 +66,8 @@ internal sealed class AgentCommandOptions
     public void AddTo(Command command, bool polling = true)
     {
         Option[] all = polling
-            ? [Key, TenantId, Api, AgentConfigId, Name, Label, Env, MaxPolls, AgentAddress, NoCloudLogs, LogLevel, Token]
-            : [Key, TenantId, Api, AgentConfigId, Name, Label, Env, LogLevel, Token];
+            ? [Key, TenantId, Api, Backend, AgentConfigId, Name, Label, Env, MaxPolls, AgentAddress, NoCloudLogs, LogLevel, Token]
+            : [Key, TenantId, Api, Backend, AgentConfigId, Name, Label, Env, LogLevel, Token];
         foreach (var option in all)
         {
             command.Options.Add(option);
@@ -76,6 +82,7 @@ internal sealed class AgentCommandOptions
         Key = parseResult.GetValue(Key),
         TenantId = parseResult.GetValue(TenantId),
         Api = parseResult.GetValue(Api),
+        Backend = parseResult.GetValue(Backend),
         AgentConfigId = parseResult.GetValue(AgentConfigId),
         Name = parseResult.GetValue(Name),
         Labels = parseResult.GetValue(Label) ?? [],

@@ -16,6 +16,7 @@ internal static partial class CliSpellings
         (nameof(AgentOptions.ApiKey), a => !string.IsNullOrEmpty(a.Key), "--key"),
         (nameof(AgentOptions.TenantId), a => !string.IsNullOrEmpty(a.TenantId), "--tenant-id"),
         (nameof(AgentOptions.ApiUrl), a => !string.IsNullOrEmpty(a.Api), "--api"),
+        (nameof(AgentOptions.Backend), a => !string.IsNullOrEmpty(a.Backend), "--backend"),
         (nameof(AgentOptions.AgentConfigId), a => !string.IsNullOrEmpty(a.AgentConfigId), "--agent-config-id"),
         (nameof(AgentOptions.Name), a => !string.IsNullOrEmpty(a.Name), "--name"),
         (nameof(AgentOptions.Labels), a => a.Labels.Count > 0, "--label"),
@@ -54,8 +55,30 @@ internal static partial class CliSpellings
     public static IReadOnlyList<string> Rewrite(IEnumerable<string> failures, StartArguments arguments)
     {
         var spellings = Spellings(arguments);
-        return failures.Select(failure => Rewrite(failure, spellings)).ToList();
+        var kwargs = KwargSpellings(arguments);
+        return failures.Select(failure => Rewrite(RewriteKwargs(failure, kwargs), spellings)).ToList();
     }
+
+    // Kwarg key -> the item as typed ("cpu" for cpu=..., "--cpu" for --cpu=...): the last one given wins, as in the builder.
+    private static Dictionary<string, string> KwargSpellings(StartArguments arguments)
+    {
+        var spellings = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var item in arguments.Trailing)
+        {
+            var separator = item.IndexOf('=', StringComparison.Ordinal);
+            if (separator > 0)
+            {
+                spellings[item[..separator].TrimStart('-')] = item[..separator];
+            }
+        }
+
+        return spellings;
+    }
+
+    // 'AgentOptions.Kwargs["cpu"]' -> 'cpu=' when the command line gave the kwarg.
+    private static string RewriteKwargs(string failure, Dictionary<string, string> spellings) =>
+        KwargEntry().Replace(failure, match =>
+            spellings.TryGetValue(match.Groups["key"].Value, out var typed) ? typed + "=" : match.Value);
 
     private static Dictionary<string, string> Spellings(StartArguments arguments)
     {
@@ -88,6 +111,9 @@ internal static partial class CliSpellings
                 && (match.Groups["qualified"].Success || match.Index == 0)
                 ? spelling
                 : match.Value);
+
+    [GeneratedRegex(@"AgentOptions\.Kwargs\[""(?<key>[^""]+)""\]", RegexOptions.CultureInvariant)]
+    private static partial Regex KwargEntry();
 
     // "AgentOptions.AgentAddress" anywhere, or a bare property name that starts the message ("AgentAddress must ...").
     [GeneratedRegex(@"(?<qualified>AgentOptions\.)?\b(?<property>[A-Z][A-Za-z]+)\b", RegexOptions.CultureInvariant)]

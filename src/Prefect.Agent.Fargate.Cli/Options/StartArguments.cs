@@ -9,6 +9,8 @@ internal sealed record StartArguments
 
     public string? Api { get; init; }
 
+    public string? Backend { get; init; }
+
     public string? AgentConfigId { get; init; }
 
     public string? Name { get; init; }

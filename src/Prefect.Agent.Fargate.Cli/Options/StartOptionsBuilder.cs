@@ -84,6 +84,20 @@ internal static class StartOptionsBuilder
             }
         }
 
+        if (!string.IsNullOrEmpty(arguments.Backend))
+        {
+            options.Backend = arguments.Backend.Trim().ToUpperInvariant() switch
+            {
+                "SERVER" => PrefectBackend.Server,
+                "CLOUD" => PrefectBackend.Cloud,
+                _ => null,
+            };
+            if (options.Backend is null)
+            {
+                errors.Add($"--backend: '{arguments.Backend}' is neither server nor cloud; give --backend server for Prefect Server, --backend cloud for Prefect Cloud.");
+            }
+        }
+
         if (arguments.MaxPolls is { } maxPolls)
         {
             SetMaxPolls(options, "--max-polls", maxPolls, errors);

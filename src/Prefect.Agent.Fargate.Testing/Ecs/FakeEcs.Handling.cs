@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Prefect.Agent.Fargate.Ecs.Model;
 using Microsoft.AspNetCore.Http;
 
 namespace Prefect.Agent.Fargate.Testing.Ecs;
@@ -16,9 +17,9 @@ public sealed partial class FakeEcs
         var headers = http.Headers.ToDictionary(h => h.Key.ToLowerInvariant(), h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase);
         var target = headers.GetValueOrDefault("x-amz-target") ?? string.Empty;
         var (service, operation, validator) = target.StartsWith(EcsTargetPrefix, StringComparison.Ordinal)
-            ? ("ecs", target[EcsTargetPrefix.Length..], AwsModelValidator.Ecs)
+            ? ("ecs", target[EcsTargetPrefix.Length..], AwsModels.Ecs)
             : target.StartsWith(TaggingTargetPrefix, StringComparison.Ordinal)
-                ? ("tagging", target[TaggingTargetPrefix.Length..], AwsModelValidator.Tagging)
+                ? ("tagging", target[TaggingTargetPrefix.Length..], AwsModels.Tagging)
                 : ("unknown", target, null);
         var signature = SigV4Verifier.Verify(
             http.Method, http.Path.HasValue ? http.Path.Value! : "/", http.QueryString.HasValue ? http.QueryString.Value![1..] : string.Empty,

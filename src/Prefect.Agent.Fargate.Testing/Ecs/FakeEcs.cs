@@ -207,7 +207,7 @@ public sealed partial class FakeEcs : IAsyncDisposable
     public FakeEcsTaskDefinition RegisterTaskDefinition(JsonObject request)
     {
         ArgumentNullException.ThrowIfNull(request);
-        var validation = AwsModelValidator.Ecs.Validate("RegisterTaskDefinition", request);
+        var validation = AwsModels.Ecs.Validate("RegisterTaskDefinition", request);
         if (!validation.IsValid)
         {
             throw new ArgumentException(validation.Report, nameof(request));

@@ -31,6 +31,12 @@ internal sealed class AgentComposition
     public Func<IEnumerable<KeyValuePair<string, JsonNode?>>, Func<string, string?>?, ParsedKwargs> ParseKwargs { get; init; } =
         KwargsParser.Parse;
 
+    /// <summary>Gets the check of the parsed kwargs against the ECS API model (at start, before any call).</summary>
+    public Func<AgentOptions, ParsedKwargs, IReadOnlyList<string>> CheckKwargs { get; init; } = Ecs.Model.EcsKwargsCheck.Check;
+
+    /// <summary>Gets whether this machine may be an EC2 instance (instance-metadata credentials); <see langword="null"/>: read the firmware.</summary>
+    public Func<bool>? MayBeEc2 { get; init; }
+
     /// <summary>Gets the planner factory.</summary>
     public Func<AgentOptions, ParsedKwargs, IDeploymentPlanner> CreatePlanner { get; init; } =
         (options, kwargs) => new DeploymentPlanner(options, kwargs);
@@ -40,14 +46,30 @@ internal sealed class AgentComposition
     /// <param name="options">The user's options.</param>
     /// <returns>The resolved options, the parsed kwargs and every failure.</returns>
     public PreparedAgentOptions Prepare(string? name, AgentOptions options) =>
-        AgentOptionsValidation.Prepare(name, options, Environment, ParseLiteral, ParseKwargs);
+        AgentOptionsValidation.Prepare(name, options, Environment, ParseLiteral, ParseKwargs, CheckKwargs);
 
     /// <summary>Resolves and validates the options; throws listing every failure.</summary>
     /// <param name="name">The options name.</param>
     /// <param name="options">The user's options.</param>
     /// <returns>The resolved options and the parsed kwargs.</returns>
     public PreparedAgentOptions PrepareOrThrow(string? name, AgentOptions options) =>
-        AgentOptionsValidation.PrepareOrThrow(name, options, Environment, ParseLiteral, ParseKwargs);
+        AgentOptionsValidation.PrepareOrThrow(name, options, Environment, ParseLiteral, ParseKwargs, CheckKwargs);
+
+    /// <summary>
+    /// Checks, without a network call, that the default AWS clients will find a region and credentials; throws listing
+    /// the sources tried. Called when a default ECS or S3 service is in use (a host with its own seams needs no AWS).
+    /// </summary>
+    /// <param name="name">The options name.</param>
+    /// <param name="resolved">The resolved options.</param>
+    /// <exception cref="Microsoft.Extensions.Options.OptionsValidationException">No region or no credentials.</exception>
+    public void CheckAwsOrThrow(string? name, AgentOptions resolved)
+    {
+        var failures = AwsStartCheck.Check(resolved, Environment, mayBeEc2: MayBeEc2);
+        if (failures.Count > 0)
+        {
+            throw new Microsoft.Extensions.Options.OptionsValidationException(name ?? Microsoft.Extensions.Options.Options.DefaultName, typeof(AgentOptions), failures);
+        }
+    }
 
     /// <summary>Resolves the environment fallbacks only (no validation).</summary>
     /// <param name="options">The user's options.</param>

@@ -19,6 +19,7 @@ internal static class AgentOptionsValidation
     /// <param name="environment">The environment lookup.</param>
     /// <param name="parseLiteral">The Python-literal parser.</param>
     /// <param name="parseKwargs">The kwargs parser.</param>
+    /// <param name="checkKwargs">The check of the parsed kwargs against the API model (no network).</param>
     /// <returns>The resolved options, the parsed kwargs and the failures.</returns>
     /// <remarks>Takes its collaborators as delegates, so that Configuration/ knows nothing of Composition/ (which calls it).</remarks>
     public static PreparedAgentOptions Prepare(
@@ -26,12 +27,14 @@ internal static class AgentOptionsValidation
         AgentOptions options,
         Func<string, string?> environment,
         Func<string, JsonNode?> parseLiteral,
-        Func<IEnumerable<KeyValuePair<string, JsonNode?>>, Func<string, string?>?, ParsedKwargs> parseKwargs)
+        Func<IEnumerable<KeyValuePair<string, JsonNode?>>, Func<string, string?>?, ParsedKwargs> parseKwargs,
+        Func<AgentOptions, ParsedKwargs, IReadOnlyList<string>> checkKwargs)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(environment);
         ArgumentNullException.ThrowIfNull(parseLiteral);
         ArgumentNullException.ThrowIfNull(parseKwargs);
+        ArgumentNullException.ThrowIfNull(checkKwargs);
         var failures = new List<string>();
         var resolved = AgentEnvironment.Resolve(options, environment, failures, parseLiteral);
         Collect(Generated.Validate(name, resolved), failures);
@@ -41,6 +44,7 @@ internal static class AgentOptionsValidation
         try
         {
             kwargs = parseKwargs(resolved.Kwargs, environment);
+            failures.AddRange(checkKwargs(resolved, kwargs));
         }
         catch (KwargsException ex)
         {
@@ -56,6 +60,7 @@ internal static class AgentOptionsValidation
     /// <param name="environment">The environment lookup.</param>
     /// <param name="parseLiteral">The Python-literal parser.</param>
     /// <param name="parseKwargs">The kwargs parser.</param>
+    /// <param name="checkKwargs">The check of the parsed kwargs against the API model (no network).</param>
     /// <returns>The resolved options and the parsed kwargs.</returns>
     /// <exception cref="OptionsValidationException">A rule failed; the message lists every failure.</exception>
     public static PreparedAgentOptions PrepareOrThrow(
@@ -63,9 +68,10 @@ internal static class AgentOptionsValidation
         AgentOptions options,
         Func<string, string?> environment,
         Func<string, JsonNode?> parseLiteral,
-        Func<IEnumerable<KeyValuePair<string, JsonNode?>>, Func<string, string?>?, ParsedKwargs> parseKwargs)
+        Func<IEnumerable<KeyValuePair<string, JsonNode?>>, Func<string, string?>?, ParsedKwargs> parseKwargs,
+        Func<AgentOptions, ParsedKwargs, IReadOnlyList<string>> checkKwargs)
     {
-        var prepared = Prepare(name, options, environment, parseLiteral, parseKwargs);
+        var prepared = Prepare(name, options, environment, parseLiteral, parseKwargs, checkKwargs);
         if (prepared.Failures.Count > 0)
         {
             throw new OptionsValidationException(name ?? Options.DefaultName, typeof(AgentOptions), prepared.Failures);

@@ -63,6 +63,15 @@ internal sealed partial class PrefectFlowRunSource : IFlowRunSource, IFlowRunMon
         {
             return await RegisterCoreAsync(request, cancellationToken).ConfigureAwait(false);
         }
+        catch (PrefectApiException ex) when (BackendHint(ex.Errors) is { } hint)
+        {
+            throw new PrefectApiException($"{ex.Message} {hint}", ex);
+        }
+        catch (PrefectAuthenticationException ex) when (backend == PrefectBackend.Server)
+        {
+            // Prefect Server has no authentication: a refusal means the API is Prefect Cloud.
+            throw new PrefectAuthenticationException($"{ex.Message} {BackendHint(PrefectBackend.Cloud)}", ex);
+        }
         catch (Exception ex) when (ex is HttpRequestException or Polly.Timeout.TimeoutRejectedException
             || (ex is OperationCanceledException && !cancellationToken.IsCancellationRequested))
         {
@@ -225,6 +234,30 @@ internal sealed partial class PrefectFlowRunSource : IFlowRunSource, IFlowRunMon
         }
     }
 
+    private static bool IsPrefectCloud(Uri apiUrl) =>
+        apiUrl.Host.Equals("prefect.io", StringComparison.OrdinalIgnoreCase) || apiUrl.Host.EndsWith(".prefect.io", StringComparison.OrdinalIgnoreCase);
+
+    private static string BackendHint(PrefectBackend answersLike) => answersLike == PrefectBackend.Server
+        ? "set PREFECT__BACKEND=server (CLI --backend server, AgentOptions.Backend = PrefectBackend.Server)."
+        : "It answers like Prefect Cloud: set PREFECT__BACKEND=cloud (CLI --backend cloud, AgentOptions.Backend = PrefectBackend.Cloud) and an API key.";
+
+    // The first calls differ by backend: Cloud asks auth_info, which Prefect Server's schema lacks; Server asks
+    // tenant, which Cloud's lacks. A schema error on one of them names the backend the API really is.
+    private string? BackendHint(IReadOnlyList<PrefectApiError> errors)
+    {
+        var unknownField = errors.FirstOrDefault(e => e.Message.Contains("Cannot query field", StringComparison.Ordinal));
+        if (unknownField is null)
+        {
+            return null;
+        }
+
+        return backend == PrefectBackend.Cloud && unknownField.Message.Contains("auth_info", StringComparison.Ordinal)
+            ? $"The API at {client.ApiUrl} answers like Prefect Server (it has no auth_info): {BackendHint(PrefectBackend.Server)}"
+            : backend == PrefectBackend.Server
+                ? $"The API at {client.ApiUrl} does not answer like Prefect Server. {BackendHint(PrefectBackend.Cloud)}"
+                : null;
+    }
+
     private async Task VerifyRunnerTokenAsync(CancellationToken cancellationToken)
     {
         logger.VerifyingCloudAuthentication();
@@ -233,7 +266,8 @@ internal sealed partial class PrefectFlowRunSource : IFlowRunSource, IFlowRunMon
         {
             logger.AuthenticationFailed();
             throw new PrefectAuthenticationException(
-                "No agent API token provided: Prefect Cloud needs an API key (AgentOptions.ApiKey, PREFECT__CLOUD__API_KEY or --key) or a RUNNER agent token (AgentOptions.AgentToken, PREFECT__CLOUD__AGENT__AUTH_TOKEN or --token).");
+                "No agent API token provided: Prefect Cloud needs an API key (AgentOptions.ApiKey, PREFECT__CLOUD__API_KEY or --key) or a RUNNER agent token (AgentOptions.AgentToken, PREFECT__CLOUD__AGENT__AUTH_TOKEN or --token)."
+                + (IsPrefectCloud(client.ApiUrl) ? string.Empty : $" If {client.ApiUrl} is a Prefect Server, {BackendHint(PrefectBackend.Server)}"));
         }
 
         try

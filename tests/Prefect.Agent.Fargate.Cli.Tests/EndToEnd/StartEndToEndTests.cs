@@ -120,6 +120,99 @@ public class StartEndToEndTests
         Assert.Empty(ecs.Requests);
     }
 
+    [Theory]
+    [InlineData("networkConfiguration={'awsvpcConfiguration': {", null, "Kwarg networkConfiguration (networkConfiguration=) does not fit ECS's RunTask request: Invalid type for parameter networkConfiguration")]
+    [InlineData("--cpu=", null, "Kwarg cpu (--cpu=) is empty, and ECS needs a value for it")]
+    [InlineData("memory=4096", null, "Kwargs cpu (cpu=) and memory (memory=) are 256 CPU units with 4096 MiB, which Fargate does not offer")]
+    [InlineData("cluster=demo", "propagateTags", "Kwarg propagateTags (the environment variable propagateTags) does not fit ECS's RunTask request: Invalid value for parameter propagateTags, value: ALL")]
+    public async Task Start_KwargsThatDoNotFitEcs_ExitTwoBeforeAnyCall(string item, string? variable, string expected)
+    {
+        await using var prefect = await FakePrefectApi.StartAsync();
+        await using var ecs = await FakeEcs.StartAsync();
+        prefect.AddScheduledFlowRun("etl", labels: ["aws"]);
+        var environment = Environment(prefect, ecs);
+        if (variable is not null)
+        {
+            environment[variable] = "ALL";
+        }
+
+        using var child = ChildProcess.StartDotnet(ChildProcess.CliAssembly, ["start", "-l", "aws", "--max-polls", "1", "cpu=256", item], environment);
+        var result = await child.WaitForExitAsync(ExitTimeout);
+
+        Assert.True(result.ExitCode == 2, result.ToString());
+        Assert.Contains(expected, result.Error, StringComparison.Ordinal);
+        Assert.DoesNotContain("Starting prefect-fargate-agent", result.Output + result.Error, StringComparison.Ordinal);
+        Assert.Empty(prefect.Requests);
+        Assert.Empty(ecs.Requests);
+    }
+
+    [Theory]
+    [InlineData(false, "No AWS credentials were found. Tried: AgentOptions.AwsAccessKeyId")]
+    [InlineData(true, "No AWS region is configured")]
+    public async Task Start_NoCredentialsOrNoRegion_ExitsTwoBeforeAnyCall(bool credentials, string expected)
+    {
+        await using var prefect = await FakePrefectApi.StartAsync();
+        await using var ecs = await FakeEcs.StartAsync();
+        prefect.AddScheduledFlowRun("etl", labels: ["aws"]);
+        var home = Directory.CreateTempSubdirectory("no-aws-");
+        try
+        {
+            var environment = Environment(prefect, ecs);
+            environment["HOME"] = home.FullName;
+            environment["AWS_SHARED_CREDENTIALS_FILE"] = Path.Combine(home.FullName, "credentials");
+            environment["AWS_CONFIG_FILE"] = Path.Combine(home.FullName, "config");
+            environment.Remove(credentials ? "AWS_REGION" : "AWS_ACCESS_KEY_ID");
+            environment.Remove(credentials ? "AWS_REGION" : "AWS_SECRET_ACCESS_KEY");
+
+            using var child = ChildProcess.StartDotnet(ChildProcess.CliAssembly, ["start", "-l", "aws", "--max-polls", "1", .. EcsSettings], environment);
+            var result = await child.WaitForExitAsync(ExitTimeout);
+
+            Assert.True(result.ExitCode == 2, result.ToString());
+            Assert.Contains(expected, result.Error, StringComparison.Ordinal);
+            Assert.Empty(prefect.Requests);
+            Assert.Empty(ecs.Requests);
+        }
+        finally
+        {
+            home.Delete(recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task Start_BackendFlag_ChoosesPrefectServerWithoutTheVariable()
+    {
+        await using var prefect = await FakePrefectApi.StartAsync();
+        await using var ecs = await FakeEcs.StartAsync();
+        var run = prefect.AddScheduledFlowRun("etl", labels: ["aws"]);
+        var environment = Environment(prefect, ecs);
+        environment.Remove("PREFECT__BACKEND");
+
+        using var child = ChildProcess.StartDotnet(ChildProcess.CliAssembly, ["start", "--backend", "server", "-l", "aws", "--max-polls", "2", .. EcsSettings], environment);
+        var result = await child.WaitForExitAsync(ExitTimeout);
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Equal("Submitted", run.State);
+        Assert.Equal("tenant", prefect.Requests[0].Operation);
+    }
+
+    [Fact]
+    public async Task Start_CloudKeyAgainstPrefectServer_ExitsOneSayingSetTheBackend()
+    {
+        await using var prefect = await FakePrefectApi.StartAsync();
+        await using var ecs = await FakeEcs.StartAsync();
+        prefect.AddScheduledFlowRun("etl", labels: ["aws"]);
+        var environment = Environment(prefect, ecs);
+        environment.Remove("PREFECT__BACKEND");
+
+        using var child = ChildProcess.StartDotnet(ChildProcess.CliAssembly, ["start", "--key", "key-123", "-l", "aws", "--max-polls", "1", .. EcsSettings], environment);
+        var result = await child.WaitForExitAsync(ExitTimeout);
+
+        Assert.True(result.ExitCode == 1, result.ToString());
+        Assert.Contains("answers like Prefect Server (it has no auth_info): set PREFECT__BACKEND=server (CLI --backend server", result.Error, StringComparison.Ordinal);
+        Assert.Equal(0, prefect.CountRequests("set_flow_run_states"));
+        Assert.Empty(ecs.Requests);
+    }
+
     private static Dictionary<string, string> Environment(FakePrefectApi? prefect, FakeEcs ecs)
     {
         var environment = new Dictionary<string, string>(StringComparer.Ordinal)

@@ -61,6 +61,21 @@ public class StartOptionsBuilderTests
         Assert.Equal("runner-token", options.AgentToken);
     }
 
+    [Theory]
+    [InlineData("server", PrefectBackend.Server)]
+    [InlineData("Cloud", PrefectBackend.Cloud)]
+    [InlineData(" SERVER ", PrefectBackend.Server)]
+    public void Build_Backend_SetsIt(string value, PrefectBackend expected) =>
+        Assert.Equal(expected, StartOptionsBuilder.Build(new StartArguments { Backend = value }).Backend);
+
+    [Fact]
+    public void Build_UnknownBackend_IsAUsageErrorNamingTheChoices()
+    {
+        var ex = Assert.Throws<UsageException>(() => StartOptionsBuilder.Build(new StartArguments { Backend = "hasura" }));
+
+        Assert.Contains("--backend: 'hasura' is neither server nor cloud; give --backend server for Prefect Server, --backend cloud for Prefect Cloud.", ex.Errors);
+    }
+
     [Fact]
     public void Build_RepeatedLabels_AreDeduplicatedAndSortedOrdinally()
     {

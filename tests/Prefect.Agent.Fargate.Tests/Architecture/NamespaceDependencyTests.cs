@@ -21,11 +21,12 @@ public sealed class NamespaceDependencyTests
         ["Aws"] = ["Contracts", "Kwargs"],
         ["Ecs"] = ["Contracts", "Kwargs", "Aws"],
         ["Ecs.Client"] = ["Contracts", "Kwargs", "Aws", "Ecs"],
+        ["Ecs.Model"] = ["Contracts", "Kwargs", "Ecs"],
         ["Prefect"] = ["Contracts", "Kwargs"],
         ["S3"] = ["Contracts", "Kwargs", "Aws"],
-        ["Composition"] = ["Contracts", "Kwargs", "Deployment", "Configuration", "Diagnostics", "Aws", "Ecs.Client", "Ecs", "Prefect", "S3"],
+        ["Composition"] = ["Contracts", "Kwargs", "Deployment", "Configuration", "Diagnostics", "Aws", "Ecs.Client", "Ecs.Model", "Ecs", "Prefect", "S3"],
         ["Agent"] = ["Contracts", "Kwargs", "Deployment", "Configuration", "Diagnostics", "Pipeline", "Polling", "Composition"],
-        ["Hosting"] = ["Contracts", "Kwargs", "Deployment", "Configuration", "Diagnostics", "Pipeline", "Polling", "Composition", "Agent", "Aws", "Ecs.Client", "Ecs", "Prefect", "S3"],
+        ["Hosting"] = ["Contracts", "Kwargs", "Deployment", "Configuration", "Diagnostics", "Pipeline", "Polling", "Composition", "Agent", "Aws", "Ecs.Client", "Ecs.Model", "Ecs", "Prefect", "S3"],
     };
 
     // References that stay, each with its reason: "From -> To" as full type names.

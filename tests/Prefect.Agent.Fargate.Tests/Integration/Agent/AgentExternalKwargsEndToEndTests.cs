@@ -94,7 +94,7 @@ public sealed class AgentExternalKwargsEndToEndTests(S3rverFixture s3) : IClassF
         Assert.Empty(e2e.PrefectErrors());
         foreach (var request in e2e.Ecs.Requests)
         {
-            var validation = AwsModelValidator.Ecs.Validate(request.Operation, AgentEndToEnd.Body(request));
+            var validation = AwsModels.Ecs.Validate(request.Operation, AgentEndToEnd.Body(request));
             Assert.True(validation.IsValid, $"{request.Operation}: {validation.Report}");
             // Only the lookup of a family not registered yet may be refused (ECS's ClientException).
             Assert.True(

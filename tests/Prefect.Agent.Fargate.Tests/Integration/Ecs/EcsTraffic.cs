@@ -30,7 +30,7 @@ internal static class EcsTraffic
         {
             Assert.True(request.SignatureValid, $"{request.Operation}: the SigV4 signature did not verify.");
             Assert.True(request.Headers.ContainsKey("authorization"), $"{request.Operation}: unsigned.");
-            var validator = request.Service == "tagging" ? AwsModelValidator.Tagging : AwsModelValidator.Ecs;
+            var validator = request.Service == "tagging" ? AwsModels.Tagging : AwsModels.Ecs;
             var validation = validator.Validate(request.Operation, request.Body());
             Assert.True(validation.IsValid, $"{request.Operation}: {validation.Report}\n{request.Body}");
             Assert.False(

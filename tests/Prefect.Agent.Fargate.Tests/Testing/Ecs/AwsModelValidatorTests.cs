@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Prefect.Agent.Fargate.Ecs.Model;
 using Prefect.Agent.Fargate.Testing.Ecs;
 using Prefect.Agent.Fargate.Tests.EcsClient;
 
@@ -6,7 +7,7 @@ namespace Prefect.Agent.Fargate.Tests.Testing.Ecs;
 
 public sealed class AwsModelValidatorTests
 {
-    private static ModelValidationResult Validate(string operation, JsonObject body) => AwsModelValidator.Ecs.Validate(operation, body);
+    private static ModelValidationResult Validate(string operation, JsonObject body) => AwsModels.Ecs.Validate(operation, body);
 
     [Fact]
     public void Validate_TheAgentsRegisterTaskDefinition_Passes()
@@ -150,8 +151,8 @@ public sealed class AwsModelValidatorTests
         var result = Validate("LaunchRocket", []);
 
         Assert.Equal("Unknown operation: LaunchRocket", Assert.Single(result.Errors));
-        Assert.False(AwsModelValidator.Ecs.HasOperation("LaunchRocket"));
-        Assert.True(AwsModelValidator.Ecs.HasOperation("RunTask"));
+        Assert.False(AwsModels.Ecs.HasOperation("LaunchRocket"));
+        Assert.True(AwsModels.Ecs.HasOperation("RunTask"));
     }
 
     [Fact]
@@ -164,7 +165,7 @@ public sealed class AwsModelValidatorTests
         };
         var bad = new JsonObject { ["TagFilters"] = new JsonArray(new JsonObject { ["key"] = "lowercase" }) };
 
-        Assert.True(AwsModelValidator.Tagging.Validate("GetResources", good).IsValid);
-        Assert.Contains(AwsModelValidator.Tagging.Validate("GetResources", bad).Errors, e => e.Contains("\"key\"", StringComparison.Ordinal));
+        Assert.True(AwsModels.Tagging.Validate("GetResources", good).IsValid);
+        Assert.Contains(AwsModels.Tagging.Validate("GetResources", bad).Errors, e => e.Contains("\"key\"", StringComparison.Ordinal));
     }
 }

@@ -1,4 +1,4 @@
-namespace Prefect.Agent.Fargate.Testing.Ecs;
+namespace Prefect.Agent.Fargate.Ecs.Model;
 
 /// <summary>The problems a request body has against the API model.</summary>
 internal sealed class ModelValidationResult

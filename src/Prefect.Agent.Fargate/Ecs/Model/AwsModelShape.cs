@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
 
-namespace Prefect.Agent.Fargate.Testing.Ecs;
+namespace Prefect.Agent.Fargate.Ecs.Model;
 
 /// <summary>
 /// One shape of an API model as <see cref="AwsModelValidator"/> walks it, read from the model's JSON once: its

@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
 
-namespace Prefect.Agent.Fargate.Testing.Ecs;
+namespace Prefect.Agent.Fargate.Ecs.Model;
 
 /// <summary>
 /// The constraints of one shape of botocore's full model (enum, min, max, and the constraint shapes of its members,

@@ -1,7 +1,8 @@
 using System.Globalization;
+using System.Reflection;
 using System.Text.Json.Nodes;
 
-namespace Prefect.Agent.Fargate.Testing.Ecs;
+namespace Prefect.Agent.Fargate.Ecs.Model;
 
 /// <summary>
 /// Validates request bodies against the official AWS API models, as botocore's <c>ParamValidator</c> does (required
@@ -14,8 +15,8 @@ namespace Prefect.Agent.Fargate.Testing.Ecs;
 /// </remarks>
 internal sealed class AwsModelValidator
 {
-    private static readonly Lazy<AwsModelValidator> EcsModel = new(() => Load("ecs-2014-11-13"));
-    private static readonly Lazy<AwsModelValidator> TaggingModel = new(() => Load("resourcegroupstaggingapi-2017-01-26"));
+    private static readonly Lazy<AwsModelValidator> EcsKwargsModel =
+        new(() => Load(typeof(AwsModelValidator).Assembly, "Prefect.Agent.Fargate.Ecs.Model.Models.", "ecs-kwargs"));
 
     private readonly JsonObject operations;
     private readonly Dictionary<string, (AwsModelShape Input, string? Constraint)> inputs = new(StringComparer.Ordinal);
@@ -39,9 +40,8 @@ internal sealed class AwsModelValidator
         constraintShapes = AwsModelConstraint.ReadAll(constraints["shapes"]!.AsObject());
     }
 
-    public static AwsModelValidator Ecs => EcsModel.Value;
-
-    public static AwsModelValidator Tagging => TaggingModel.Value;
+    /// <summary>Gets the trimmed ECS model this library ships: the inputs of RegisterTaskDefinition and RunTask.</summary>
+    public static AwsModelValidator EcsKwargs => EcsKwargsModel.Value;
 
     public bool HasOperation(string operation) => operations.ContainsKey(operation);
 
@@ -62,14 +62,39 @@ internal sealed class AwsModelValidator
         return result;
     }
 
-    private static AwsModelValidator Load(string name)
+    /// <summary>
+    /// Validates the members present in <paramref name="members"/> against <paramref name="operation"/>'s input, without
+    /// asking for the input's required members (the agent adds those itself: the kwargs are a part of the request).
+    /// </summary>
+    /// <param name="operation">The operation.</param>
+    /// <param name="members">Some members of the input.</param>
+    /// <returns>The problems found (empty when valid).</returns>
+    public ModelValidationResult ValidateMembers(string operation, JsonObject members)
+    {
+        var result = new ModelValidationResult();
+        if (!inputs.TryGetValue(operation, out var input))
+        {
+            result.Add($"Unknown operation: {operation}", isTypeError: false);
+            return result;
+        }
+
+        WalkStructure(members, input.Input, Constraint(input.Constraint), string.Empty, result, requireMembers: false);
+        return result;
+    }
+
+    /// <summary>Reads a model pair (<c>NAME.min.json</c> and <c>NAME.constraints.json</c>) from embedded resources.</summary>
+    /// <param name="assembly">The assembly that embeds the model.</param>
+    /// <param name="prefix">The resources' name prefix.</param>
+    /// <param name="name">The model's name.</param>
+    /// <returns>The compiled validator.</returns>
+    public static AwsModelValidator Load(Assembly assembly, string prefix, string name)
     {
         return new AwsModelValidator(Read(name + ".min.json"), Read(name + ".constraints.json"));
 
-        static JsonObject Read(string file)
+        JsonObject Read(string file)
         {
-            var resource = "Prefect.Agent.Fargate.Testing.Models." + file;
-            using var stream = typeof(AwsModelValidator).Assembly.GetManifestResourceStream(resource)
+            var resource = prefix + file;
+            using var stream = assembly.GetManifestResourceStream(resource)
                 ?? throw new InvalidOperationException($"The embedded model '{resource}' is missing from the assembly.");
             return JsonNode.Parse(stream)!.AsObject();
         }
@@ -178,7 +203,7 @@ internal sealed class AwsModelValidator
         }
     }
 
-    private void WalkStructure(JsonNode value, AwsModelShape shape, AwsModelConstraint? constraint, string path, ModelValidationResult result)
+    private void WalkStructure(JsonNode value, AwsModelShape shape, AwsModelConstraint? constraint, string path, ModelValidationResult result, bool requireMembers = true)
     {
         if (value is not JsonObject obj)
         {
@@ -186,7 +211,7 @@ internal sealed class AwsModelValidator
             return;
         }
 
-        foreach (var name in shape.Required)
+        foreach (var name in requireMembers ? shape.Required : [])
         {
             if (obj[name] is null)
             {
