@@ -133,7 +133,7 @@ public static class FargateAgentServiceCollectionExtensions
             sp.GetRequiredKeyedService<ITaskDefinitionRegistry>(name),
             sp.GetRequiredKeyedService<ITaskLauncher>(name),
             sp.GetRequiredKeyedService<IExternalKwargsProvider>(name),
-            sp.GetRequiredKeyedService<ITaskMonitor>(name),
+            new DeferredTaskMonitor(() => sp.GetRequiredKeyedService<ITaskMonitor>(name)),
             sp.GetKeyedService<IFlowRunMonitor>(name));
         sp.GetRequiredService<FargateAgentRegistry>().Add(name, agent);
 
