@@ -46,12 +46,13 @@ public sealed class AgentTaskWatchEndToEndTests
         Assert.Contains("reason: " + PullError + ", exit code: (none)", message, StringComparison.Ordinal);
         Assert.Single(e2e.Api.Logs, l => l.FlowRunId == run.Id && l.Level == "ERROR" && l.Message == message);
 
-        // Within one watch interval: the first DescribeTasks after ECS stopped the task is the one that reported it, and
-        // the task is not described again.
-        var stoppedAt = StoppedAt(task);
-        var describedAfterStop = Describes(e2e, task.TaskArn).Where(r => r.ReceivedAt >= stoppedAt).ToList();
-        Assert.Single(describedAfterStop);
-        Assert.True(Describes(e2e, task.TaskArn).Count > 1, "the task was described while it was provisioning, each interval");
+        // Within one watch interval: the first check that could see the task STOPPED reported it (at most one DescribeTasks
+        // arrived after the stop; one arriving just before it may already see it), and the task was not described again.
+        var describes = Describes(e2e, task.TaskArn);
+        var failedAt = e2e.Api.Requests.Single(r => r.Operation == "set_flow_run_states" && r.Variables!.Contains("Failed", StringComparison.Ordinal)).ReceivedAt;
+        Assert.True(describes.Count(r => r.ReceivedAt >= StoppedAt(task)) <= 1, "a check after the stop did not report it");
+        Assert.True(describes.Max(r => r.ReceivedAt) <= failedAt, "the task was described after its run was reported");
+        Assert.True(describes.Count > 1, "the task was described while it was provisioning, each interval");
         Assert.Empty(e2e.PrefectErrors());
     }
 
@@ -81,8 +82,8 @@ public sealed class AgentTaskWatchEndToEndTests
         Assert.Equal("Running", run.State);
         Assert.Equal(["Submitted", "Running"], run.States.Select(s => s.Type));
         Assert.DoesNotContain(e2e.Api.Logs, l => l.FlowRunId == run.Id && l.Level == "ERROR");
-        var task = e2e.Ecs.Tasks.Single();
-        Assert.DoesNotContain(Describes(e2e, task.TaskArn), r => r.ReceivedAt >= StoppedAt(task));
+        Assert.Contains(e2e.Logs.Collector.GetSnapshot(), r => r.Id.Name == "RunLeftSubmitted" && r.Message.Contains(run.Id, StringComparison.Ordinal));
+        Assert.Equal("EssentialContainerExited", e2e.Ecs.Tasks.Single().Task["stopCode"]!.GetValue<string>());
     }
 
     [Fact]
