@@ -34,7 +34,8 @@ public sealed class AgentTaskWatchEndToEndTests
 
         await using (var agent = await RunningAgent.StartAsync(e2e, WatchOptions(e2e)))
         {
-            await Eventually.TrueAsync(() => run.State == "Failed", "the run is marked Failed");
+            // The ERROR run log follows the Failed state (run logs are written in batches).
+            await Eventually.TrueAsync(() => run.State == "Failed" && e2e.Api.Logs.Any(l => l.FlowRunId == run.Id && l.Level == "ERROR"), "the run is marked Failed and logged");
         }
 
         var task = Assert.Single(e2e.Ecs.Tasks);
