@@ -176,6 +176,26 @@ public sealed partial class FakeEcs : IAsyncDisposable
     }
 
     /// <summary>
+    /// Drops the faults not yet answered (of <paramref name="operation"/>, or of every operation), e.g. after a test
+    /// "crashed" an agent while its calls hung, so that the next agent gets ordinary answers.
+    /// </summary>
+    /// <param name="operation">The operation; <see langword="null"/>: every operation.</param>
+    public void ClearFaults(string? operation = null)
+    {
+        lock (gate)
+        {
+            if (operation is null)
+            {
+                faults.Clear();
+            }
+            else
+            {
+                faults.Remove(operation);
+            }
+        }
+    }
+
+    /// <summary>
     /// Sets how the tasks of a family or image live (the latest matching behaviour wins; without one a task is
     /// <c>PROVISIONING</c>, then <c>RUNNING</c> after 100 ms). Applies to tasks started afterwards.
     /// </summary>

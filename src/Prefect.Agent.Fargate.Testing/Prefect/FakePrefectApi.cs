@@ -113,6 +113,41 @@ public sealed class FakePrefectApi : IAsyncDisposable
     /// <returns>The run, or <see langword="null"/>.</returns>
     public FakeFlowRun? GetFlowRun(string id) => store.Runs.FirstOrDefault(r => r.Id == id);
 
+    /// <summary>
+    /// Moves a run to <c>Running</c>, as Prefect 0.15's flow runner does when the flow starts in its task (state message
+    /// "Running flow."). Like every state change of Prefect Server, the run's version goes up by one.
+    /// </summary>
+    /// <param name="flowRunId">The run.</param>
+    /// <returns>The run's new version.</returns>
+    /// <exception cref="KeyNotFoundException">The fake has no such run.</exception>
+    public int SetFlowRunRunning(string flowRunId) => store.SetFlowRunState(flowRunId, "Running", "Running flow.");
+
+    /// <summary>
+    /// Moves a run to <c>Cancelling</c>, as a user's "Cancel" in the UI (or <c>cancel_flow_run</c>) does before the flow
+    /// runner stops; the version goes up by one.
+    /// </summary>
+    /// <param name="flowRunId">The run.</param>
+    /// <returns>The run's new version.</returns>
+    /// <exception cref="KeyNotFoundException">The fake has no such run.</exception>
+    public int SetFlowRunCancelling(string flowRunId) => store.SetFlowRunState(flowRunId, "Cancelling", "Flow run is cancelling...");
+
+    /// <summary>Moves a run to <c>Cancelled</c> (a run cancelled outright); the version goes up by one.</summary>
+    /// <param name="flowRunId">The run.</param>
+    /// <returns>The run's new version.</returns>
+    /// <exception cref="KeyNotFoundException">The fake has no such run.</exception>
+    public int SetFlowRunCancelled(string flowRunId) => store.SetFlowRunState(flowRunId, "Cancelled", "Flow run is cancelled");
+
+    /// <summary>
+    /// Moves a run to any state type (e.g. <c>Success</c>, <c>Scheduled</c>), as a user or another client would, without
+    /// the version lock; the version goes up by one. The change is listed in <see cref="FakeFlowRun.States"/> without an agent id.
+    /// </summary>
+    /// <param name="flowRunId">The run.</param>
+    /// <param name="stateType">The state type, e.g. <c>Running</c>.</param>
+    /// <param name="message">The state message.</param>
+    /// <returns>The run's new version.</returns>
+    /// <exception cref="KeyNotFoundException">The fake has no such run.</exception>
+    public int SetFlowRunState(string flowRunId, string stateType, string? message = null) => store.SetFlowRunState(flowRunId, stateType, message);
+
     /// <summary>Counts the requests of an operation (their top-level field, e.g. <c>set_flow_run_states</c>).</summary>
     /// <param name="operation">The operation.</param>
     /// <returns>The count.</returns>

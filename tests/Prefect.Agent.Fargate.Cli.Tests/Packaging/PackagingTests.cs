@@ -97,7 +97,8 @@ public class PackagingTests : IClassFixture<PackagedToolFixture>
         Assert.True(result.ExitCode == 0, result.ToString());
         Assert.Contains("task definition", result.Output, StringComparison.Ordinal);
         Assert.Contains("final state", result.Output, StringComparison.Ordinal);
-        Assert.Contains("6 flow runs: 6 Submitted", result.Output, StringComparison.Ordinal);
+        Assert.Contains("7 flow runs: 1 Failed, 6 Submitted", result.Output, StringComparison.Ordinal);
+        Assert.Contains("TaskFailedToStart: CannotPullContainerError", result.Output, StringComparison.Ordinal);
     }
 
     private void AssertInstalled()
