@@ -13,15 +13,17 @@ public class PackagingTests : IClassFixture<PackagedToolFixture>
     }
 
     [Theory]
-    [InlineData("Prefect.Agent.Fargate")]
-    [InlineData("Prefect.Agent.Fargate.Testing")]
-    [InlineData("Prefect.Agent.Fargate.Cli")]
-    public void Pack_EachPackage_HasReadmeLicenceVersionAndSymbols(string id)
+    [InlineData("Prefect.Agent.Fargate", true)]
+    [InlineData("Prefect.Agent.Fargate.Testing", true)]
+    [InlineData("Prefect.Agent.Fargate.Cli", false)]
+    [InlineData("Prefect.Agent.Fargate.Cli.any", true)]
+    [InlineData("Prefect.Agent.Fargate.Cli.linux-x64", false)]
+    public void Pack_EachPackage_HasReadmeLicenceVersionAndSymbols(string id, bool symbols)
     {
         Assert.True(packed.Pack?.ExitCode == 0, packed.Pack?.ToString());
         var nupkg = Path.Combine(packed.PackageDirectory, $"{id}.{packed.Version}.nupkg");
         Assert.True(File.Exists(nupkg), $"{nupkg} missing; found: {string.Join(", ", Directory.GetFiles(packed.PackageDirectory))}");
-        Assert.True(File.Exists(Path.ChangeExtension(nupkg, ".snupkg")), "symbol package missing for " + id);
+        Assert.Equal(symbols, File.Exists(Path.ChangeExtension(nupkg, ".snupkg")));
 
         using var zip = ZipFile.OpenRead(nupkg);
         Assert.NotNull(zip.GetEntry("README.md"));
@@ -41,9 +43,9 @@ public class PackagingTests : IClassFixture<PackagedToolFixture>
     [InlineData("Prefect.Agent.Fargate", "lib/net8.0/Prefect.Agent.Fargate.xml")]
     [InlineData("Prefect.Agent.Fargate", "lib/net10.0/Prefect.Agent.Fargate.xml")]
     [InlineData("Prefect.Agent.Fargate.Testing", "lib/net10.0/Prefect.Agent.Fargate.Testing.xml")]
-    [InlineData("Prefect.Agent.Fargate.Cli", "tools/net10.0/any/DotnetToolSettings.xml")]
+    [InlineData("Prefect.Agent.Fargate.Cli", "tools/any/any/DotnetToolSettings.xml")]
     [InlineData("Prefect.Agent.Fargate.Cli.any", "tools/net10.0/any/prefect-fargate-agent.dll")]
-    [InlineData("Prefect.Agent.Fargate.Cli.linux-x64", "tools/net10.0/linux-x64/prefect-fargate-agent")]
+    [InlineData("Prefect.Agent.Fargate.Cli.linux-x64", "tools/any/linux-x64/prefect-fargate-agent")]
     public void Pack_Package_ContainsItsAssembliesAndXmlDocs(string id, string entry)
     {
         Assert.True(packed.Pack?.ExitCode == 0, packed.Pack?.ToString());
@@ -71,11 +73,21 @@ public class PackagingTests : IClassFixture<PackagedToolFixture>
     {
         Assert.True(packed.Pack?.ExitCode == 0, packed.Pack?.ToString());
         using var zip = ZipFile.OpenRead(Path.Combine(packed.PackageDirectory, $"Prefect.Agent.Fargate.Cli.{packed.Version}.nupkg"));
-        using var stream = zip.GetEntry("tools/net10.0/any/DotnetToolSettings.xml")!.Open();
+        using var stream = zip.GetEntry("tools/any/any/DotnetToolSettings.xml")!.Open();
         var settings = XDocument.Load(stream).ToString();
 
         Assert.Contains("Prefect.Agent.Fargate.Cli.linux-x64", settings, StringComparison.Ordinal);
         Assert.Contains("Prefect.Agent.Fargate.Cli.any", settings, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Pack_NativePackage_CarriesTheBinaryWithoutSymbolsOrDocs()
+    {
+        Assert.True(packed.Pack?.ExitCode == 0, packed.Pack?.ToString());
+        using var zip = ZipFile.OpenRead(Path.Combine(packed.PackageDirectory, $"Prefect.Agent.Fargate.Cli.{PackagedToolFixture.NativeRid}.{packed.Version}.nupkg"));
+
+        var tools = zip.Entries.Where(e => e.FullName.StartsWith("tools/", StringComparison.Ordinal)).Select(e => e.Name).Order(StringComparer.Ordinal);
+        Assert.Equal(["DotnetToolSettings.xml", "prefect-fargate-agent"], tools);
     }
 
     [Fact]
