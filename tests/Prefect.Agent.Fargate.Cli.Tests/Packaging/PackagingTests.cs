@@ -101,7 +101,8 @@ public class PackagingTests : IClassFixture<PackagedToolFixture>
         var installed = Directory.GetDirectories(store, "*", SearchOption.AllDirectories).Select(Path.GetFileName).ToList();
         Assert.Contains("prefect.agent.fargate.cli." + PackagedToolFixture.NativeRid, installed);
         var command = Directory.GetFiles(store, "prefect-fargate-agent", SearchOption.AllDirectories).Single();
-        Assert.Empty(Directory.GetFiles(Path.GetDirectoryName(command)!, "prefect-fargate-agent.*"));
+        var beside = Directory.GetFiles(Path.GetDirectoryName(command)!).Select(Path.GetFileName).Order(StringComparer.Ordinal);
+        Assert.Equal(["DotnetToolSettings.xml", "prefect-fargate-agent"], beside);
         var header = new byte[4];
         using (var file = File.OpenRead(command))
         {
