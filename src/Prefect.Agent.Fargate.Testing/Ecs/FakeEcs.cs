@@ -1,13 +1,6 @@
-using System.Net;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
+using Prefect.Agent.Fargate.Testing.Http;
 
 namespace Prefect.Agent.Fargate.Testing.Ecs;
 
@@ -44,7 +37,7 @@ public sealed partial class FakeEcs : IAsyncDisposable
     private readonly FakeEcsTaskDefinitionStore definitions;
     private readonly FakeEcsTaskStore tasks;
     private readonly FakeEcsQuotas? quotas;
-    private WebApplication? app;
+    private LoopbackHttpServer? server;
     private int throttledCount;
 
     private FakeEcs(FakeEcsOptions options)
@@ -119,19 +112,14 @@ public sealed partial class FakeEcs : IAsyncDisposable
     /// <param name="options">The options; <see langword="null"/>: the defaults.</param>
     /// <param name="cancellationToken">Cancels the start.</param>
     /// <returns>The running fake.</returns>
-    public static async Task<FakeEcs> StartAsync(FakeEcsOptions? options = null, CancellationToken cancellationToken = default)
+    public static Task<FakeEcs> StartAsync(FakeEcsOptions? options = null, CancellationToken cancellationToken = default)
     {
+        cancellationToken.ThrowIfCancellationRequested();
         var fake = new FakeEcs(options ?? new FakeEcsOptions());
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, 0));
-        var app = builder.Build();
-        app.MapPost("/", fake.HandleAsync);
-        await app.StartAsync(cancellationToken).ConfigureAwait(false);
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        fake.Url = new Uri(address.TrimEnd('/') + "/", UriKind.Absolute);
-        fake.app = app;
-        return fake;
+        var server = LoopbackHttpServer.Start(fake.HandleAsync);
+        fake.Url = server.Url;
+        fake.server = server;
+        return Task.FromResult(fake);
     }
 
     /// <summary>
@@ -286,9 +274,8 @@ public sealed partial class FakeEcs : IAsyncDisposable
     /// <returns>A task completing when stopped.</returns>
     public async ValueTask DisposeAsync()
     {
-        if (Interlocked.Exchange(ref app, null) is { } running)
+        if (Interlocked.Exchange(ref server, null) is { } running)
         {
-            await running.StopAsync().ConfigureAwait(false);
             await running.DisposeAsync().ConfigureAwait(false);
         }
     }

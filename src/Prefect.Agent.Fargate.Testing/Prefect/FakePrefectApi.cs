@@ -1,12 +1,5 @@
-using System.Net;
 using System.Text.Json.Nodes;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
+using Prefect.Agent.Fargate.Testing.Http;
 
 namespace Prefect.Agent.Fargate.Testing.Prefect;
 
@@ -26,21 +19,21 @@ namespace Prefect.Agent.Fargate.Testing.Prefect;
 /// </remarks>
 public sealed class FakePrefectApi : IAsyncDisposable
 {
-    private readonly WebApplication app;
+    private readonly LoopbackHttpServer server;
     private readonly FakePrefectStore store;
     private readonly FakePrefectRequestHandler handler;
 
-    private FakePrefectApi(WebApplication app, FakePrefectStore store, FakePrefectRequestHandler handler, FakePrefectApiOptions options)
+    private FakePrefectApi(LoopbackHttpServer server, FakePrefectStore store, FakePrefectRequestHandler handler, FakePrefectApiOptions options)
     {
-        this.app = app;
+        this.server = server;
         this.store = store;
         this.handler = handler;
         Options = options;
-        Url = new Uri("http://127.0.0.1/");
+        Url = server.Url;
     }
 
     /// <summary>Gets the URL to give the agent as its Prefect API (<c>http://127.0.0.1:&lt;port&gt;/</c>).</summary>
-    public Uri Url { get; private set; }
+    public Uri Url { get; }
 
     /// <summary>Gets the options the fake runs with.</summary>
     public FakePrefectApiOptions Options { get; }
@@ -72,21 +65,14 @@ public sealed class FakePrefectApi : IAsyncDisposable
     /// <param name="options">The options; <see langword="null"/>: a Prefect Server with a random tenant.</param>
     /// <param name="cancellationToken">Cancels the start.</param>
     /// <returns>The started fake.</returns>
-    public static async Task<FakePrefectApi> StartAsync(FakePrefectApiOptions? options = null, CancellationToken cancellationToken = default)
+    public static Task<FakePrefectApi> StartAsync(FakePrefectApiOptions? options = null, CancellationToken cancellationToken = default)
     {
         options ??= new FakePrefectApiOptions();
         var store = new FakePrefectStore(options);
         var handler = new FakePrefectRequestHandler(options, store, FakePrefectSchema.Create(options.Mode != FakePrefectBackendMode.Server));
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.WebHost.UseKestrel(k => k.Listen(IPAddress.Loopback, 0));
-        var app = builder.Build();
-        app.Run(handler.HandleAsync);
-        var api = new FakePrefectApi(app, store, handler, options);
-        await app.StartAsync(cancellationToken).ConfigureAwait(false);
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        api.Url = new Uri(address.EndsWith('/') ? address : address + "/");
-        return api;
+        cancellationToken.ThrowIfCancellationRequested();
+        var api = new FakePrefectApi(LoopbackHttpServer.Start(handler.HandleAsync), store, handler, options);
+        return Task.FromResult(api);
     }
 
     /// <summary>Adds a flow run.</summary>
@@ -183,7 +169,6 @@ public sealed class FakePrefectApi : IAsyncDisposable
     /// <returns>A task that completes when stopped.</returns>
     public async ValueTask DisposeAsync()
     {
-        await app.StopAsync().ConfigureAwait(false);
-        await app.DisposeAsync().ConfigureAwait(false);
+        await server.DisposeAsync().ConfigureAwait(false);
     }
 }

@@ -30,10 +30,6 @@ internal sealed class EcsTaskDefinitionRegistry : ITaskDefinitionRegistry, IDisp
     private readonly bool reuseExisting;
     private readonly ILogger logger;
     private readonly ConcurrentDictionary<CacheKey, Entry> cache = new();
-
-    // Every answer given, with the request it stood for. The cache entry of a refused answer is dropped by the first
-    // run that reports it; the runs refused for the same answer at the same time find the request here.
-    private readonly ConcurrentDictionary<string, TaskDefinitionRequest> answered = new(StringComparer.Ordinal);
     private readonly CancellationTokenSource lifetime = new();
 
     // One family listing per prefix (default mode: prefect-task-; revisions mode: the flow-name slugs, no prefix).
@@ -114,35 +110,25 @@ internal sealed class EcsTaskDefinitionRegistry : ITaskDefinitionRegistry, IDisp
         logger.TaskDefinitionInvalidated(family, "invalidated");
     }
 
-    /// <summary>
-    /// Forgets a task definition RunTask refused as inactive or missing, and ensures the definition it stood for again.
-    /// </summary>
-    /// <param name="taskDefinition">The refused <c>taskDefinition</c> this registry answered earlier.</param>
-    /// <param name="cancellationToken">Cancels the call.</param>
-    /// <returns>The new <c>taskDefinition</c>, or <see langword="null"/> when this registry did not answer it.</returns>
-    public async Task<string?> ReEnsureAsync(string taskDefinition, CancellationToken cancellationToken)
+    /// <inheritdoc/>
+    /// <remarks>
+    /// Only the cache entries that answered the refused value are dropped: other revisions of the family stay valid,
+    /// and concurrent runs refused for the same value do not drop each other's fresh entry; they share one
+    /// lookup/registration through the cache's single flight.
+    /// </remarks>
+    public async Task<string> EnsureAgainAsync(TaskDefinitionRequest request, string refusedTaskDefinition, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(taskDefinition);
-        TaskDefinitionRequest? request = null;
-
-        // Only the entries that answered the refused value are dropped: other revisions of the family stay valid,
-        // and concurrent runs refused for the same value do not drop each other's fresh entry.
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(refusedTaskDefinition);
         foreach (var pair in cache)
         {
-            if (string.Equals(pair.Value.Value, taskDefinition, StringComparison.Ordinal)
+            if (string.Equals(pair.Value.Value, refusedTaskDefinition, StringComparison.Ordinal)
                 && cache.TryRemove(pair))
             {
-                request ??= pair.Value.Request;
-                logger.TaskDefinitionInvalidated(pair.Key.Family, $"RunTask refused {taskDefinition}");
+                logger.TaskDefinitionInvalidated(pair.Key.Family, $"RunTask refused {refusedTaskDefinition}");
             }
         }
 
-        if (request is null && !answered.TryGetValue(taskDefinition, out request))
-        {
-            return null;
-        }
-
-        // Concurrent callers share one lookup/registration through the cache's single flight.
         return await EnsureAsync(request, cancellationToken).ConfigureAwait(false);
     }
 
@@ -175,7 +161,6 @@ internal sealed class EcsTaskDefinitionRegistry : ITaskDefinitionRegistry, IDisp
             var value = await new TaskDefinitionResolver(client, reuseExisting, logger)
                 .ResolveAsync(entry.Request, presence == TaskDefinitionFamilyPresence.Absent, lifetime.Token).ConfigureAwait(false);
             MarkSeen(family);
-            answered[value] = entry.Request;
             entry.Value = value;
             entry.Completion.SetResult(value);
         }

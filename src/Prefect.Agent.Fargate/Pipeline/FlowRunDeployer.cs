@@ -270,13 +270,23 @@ internal sealed class FlowRunDeployer
 
         var plan = planner.Plan(run, version, external, RegisteredTenantId);
         var cluster = TextOf(plan.RunTask["cluster"]);
-        var taskDefinition = await registry().EnsureAsync(plan.TaskDefinition, cancellationToken).ConfigureAwait(false);
-        definitionResolved(taskDefinition);
-        plan.RunTask["taskDefinition"] = taskDefinition;
+        string? taskDefinition = null;
         TaskLaunchResult launched;
         try
         {
-            launched = await launcher().RunTaskAsync(new TaskLaunchRequest { FlowRunId = run.Id, Request = plan.RunTask }, cancellationToken).ConfigureAwait(false);
+            launched = await DefinitionAndLaunch.EnsureAndLaunchAsync(
+                registry(),
+                launcher(),
+                plan,
+                () => planner.Plan(run, version, external, RegisteredTenantId),
+                run.Id,
+                definition =>
+                {
+                    taskDefinition = definition;
+                    definitionResolved(definition);
+                },
+                logger,
+                cancellationToken).ConfigureAwait(false);
         }
         catch (TaskLaunchConflictException conflict)
         {
