@@ -102,13 +102,14 @@ internal sealed class EcsClient : IEcsClient, IDisposable
     /// <summary>Creates the agent's client: settings from the options, the governor of its EcsRateLimits (shared through their Limiter), the options' logger and clock.</summary>
     /// <param name="options">The agent's resolved options.</param>
     /// <param name="settings">Settings already resolved, or <see langword="null"/> to resolve them.</param>
+    /// <param name="retryBaseDelay">The per-call back-off base; <see langword="null"/>: one second (AWS standard mode).</param>
     /// <returns>The client.</returns>
-    public static EcsClient Create(AgentOptions options, AwsClientSettings? settings = null)
+    public static EcsClient Create(AgentOptions options, AwsClientSettings? settings = null, TimeSpan? retryBaseDelay = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         settings ??= AwsClientSettings.Resolve(options);
         var governor = EcsRateGovernor.Create(settings.EcsEndpoint, settings.Region.SystemName, options.EcsRateLimits ?? new EcsRateLimitOptions(), options.TimeProvider);
-        return new EcsClient(settings, governor, options.LoggerFactory.CreateLogger("Prefect.Agent.Fargate.Ecs.Client"), options.TimeProvider);
+        return new EcsClient(settings, governor, options.LoggerFactory.CreateLogger("Prefect.Agent.Fargate.Ecs.Client"), options.TimeProvider, retryBaseDelay: retryBaseDelay);
     }
 
     /// <summary>Computes the AWS standard mode's back-off: a random delay up to <c>min(base * 2^attempt, 20 s)</c>.</summary>
