@@ -21,8 +21,21 @@ public sealed class AgentFaultsEndToEndTests
         e2e.Ecs.AddCapacityShortage(new FakeEcsCapacityShortage { Family = Family(unplaceable[0]), Reason = "RESOURCE:MEMORY", ClearsAfter = null });
         e2e.Ecs.SetRandomFaults(new FakeEcsRandomFaults { ThrottlingRate = 0.30, ServerErrorRate = 0.05, Seed = 11 });
 
-        // Prefect Server answers 25 ids a poll: a second poll picks up the rest, a third finds none.
-        await e2e.RunAsync(e2e.Options(maxPolls: 3));
+        // No poll limit (Prefect Server answers 25 ids a poll, the runs being claimed among them): the agent runs until
+        // every run has an outcome, or a generous guard against a hang, then stops with a drain.
+        await using (var agent = e2e.CreateAgent(e2e.Options(maxPolls: null)))
+        {
+            var running = agent.StartAsync();
+            var guard = System.Diagnostics.Stopwatch.StartNew();
+            while (guard.Elapsed < TimeSpan.FromSeconds(90) && !running.IsCompleted
+                && !(healthy.All(r => e2e.Ecs.Tasks.Any(t => t.Task["startedBy"]!.GetValue<string>() == r.Id)) && unplaceable.All(r => r.State == "Failed")))
+            {
+                await Task.WhenAny(running, Task.Delay(TimeSpan.FromMilliseconds(50), TimeProvider.System));
+            }
+
+            await agent.StopAsync();
+            await running.WaitAsync(TimeSpan.FromSeconds(60));
+        }
 
         Assert.All(healthy, run => Assert.Equal("Submitted", run.State));
         var tasksByRun = e2e.Ecs.Tasks.GroupBy(t => t.Task["startedBy"]!.GetValue<string>()).ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal);

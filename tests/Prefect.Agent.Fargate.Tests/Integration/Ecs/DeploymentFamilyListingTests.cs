@@ -56,6 +56,29 @@ public sealed class DeploymentFamilyListingTests
     }
 
     [Fact]
+    public async Task Deploy_BlindRegistrationThrottled_AnotherAgentRegistersMeanwhile_TheRetryDescribesAndReuses()
+    {
+        await using var ecs = await FakeEcs.StartAsync();
+        await using var d = await StartAsync(o => o.BotocoreConfig = new BotocoreConfig { MaxAttempts = 1 }, shared: ecs);
+        await using var other = await StartAsync(shared: ecs);
+        ecs.InjectFault("RegisterTaskDefinition", FakeEcsFault.Throttling());
+
+        // The listing names no family: this agent registers without a describe, and is throttled.
+        var throttled = await Assert.ThrowsAsync<AwsServiceException>(() => d.DeployAsync(Run()));
+        Assert.Equal(DeploymentFaultKind.Transient, throttled.Kind);
+
+        // Another agent of the account registers the same definition meanwhile.
+        await other.DeployAsync(Run(runId: "run-other"));
+        ecs.ClearRequests();
+
+        // The retry describes first, finds that revision and runs it: no second revision.
+        await d.DeployAsync(Run());
+
+        Assert.Equal(["DescribeTaskDefinition", "RunTask"], ecs.Operations());
+        Assert.Single(ecs.TaskDefinitions);
+    }
+
+    [Fact]
     public async Task ListTaskDefinitionFamilies_Fake_FiltersByPrefixAndStatusSortsAndPaginatesLikeEcs()
     {
         await using var ecs = await FakeEcs.StartAsync();
