@@ -116,6 +116,8 @@ public sealed partial class FargateAgent : IAsyncDisposable
             this.options, () => this.flowRunSource.Value, () => registry.Value, () => launcher.Value, () => externalKwargs.Value, planner, telemetry, logger)
         {
             RetryWait = tracker.WaitWithoutSlotAsync,
+            FirstRetryDelay = composition.DeploymentRetryDelays?.First ?? FlowRunDeployer.DefaultFirstRetryDelay,
+            MaxRetryDelay = composition.DeploymentRetryDelays?.Max ?? FlowRunDeployer.DefaultMaxRetryDelay,
         };
         LogConfiguration();
     }
@@ -330,6 +332,13 @@ public sealed partial class FargateAgent : IAsyncDisposable
             if (await Task.WhenAny(all, timeout).ConfigureAwait(false) != all && !deployments.IsCancellationRequested)
             {
                 logger.DrainTimedOut(options.ShutdownDrainTimeout.TotalSeconds);
+
+                // Runs waiting for a retry are the agent's (Submitted) and have no task: say which stay so.
+                foreach (var id in tracker.WaitingForRetryIds)
+                {
+                    logger.LeftWaitingForRetry(id);
+                }
+
                 await deployments.CancelAsync().ConfigureAwait(false);
             }
 

@@ -83,7 +83,8 @@ public sealed partial class FakeEcs
         FakeEcsFault? fault;
         lock (gate)
         {
-            fault = faults.TryGetValue(operation, out var queue) && queue.Count > 0 ? queue.Dequeue() : null;
+            fault = faults.TryGetValue(operation, out var queue) && queue.Count > 0 ? queue.Dequeue()
+                : (randomFaults.GetValueOrDefault(operation) ?? randomFaultsOfAll)?.Next();
         }
 
         if (fault?.Delay is { } delay)

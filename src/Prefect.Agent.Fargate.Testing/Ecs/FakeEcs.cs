@@ -34,6 +34,8 @@ public sealed partial class FakeEcs : IAsyncDisposable
     private readonly object gate = new();
     private readonly List<FakeEcsRequest> requests = [];
     private readonly Dictionary<string, Queue<FakeEcsFault>> faults = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, FakeEcsRandomFaults.Draw> randomFaults = new(StringComparer.Ordinal);
+    private FakeEcsRandomFaults.Draw? randomFaultsOfAll;
     private readonly FakeEcsTaskDefinitionStore definitions;
     private readonly FakeEcsTaskStore tasks;
     private readonly FakeEcsQuotas? quotas;
@@ -180,6 +182,52 @@ public sealed partial class FakeEcs : IAsyncDisposable
             {
                 faults.Remove(operation);
             }
+        }
+    }
+
+    /// <summary>
+    /// Answers a random fraction of calls with a fault from now on (see <see cref="FakeEcsRandomFaults"/>): of one
+    /// operation, or of every operation of both APIs. A setting for an operation wins over the one for all; a call
+    /// draws only after the faults queued by <see cref="InjectFault"/> are used up.
+    /// </summary>
+    /// <param name="faults">The fractions and the seed; <see langword="null"/> clears the setting.</param>
+    /// <param name="operation">The operation, e.g. <c>RunTask</c>; <see langword="null"/>: every operation.</param>
+    /// <exception cref="ArgumentOutOfRangeException">A rate is not between 0 and 1.</exception>
+    /// <exception cref="ArgumentException">The rates add up to more than 1.</exception>
+    public void SetRandomFaults(FakeEcsRandomFaults? faults, string? operation = null)
+    {
+        faults?.Validate();
+        lock (gate)
+        {
+            var draw = faults is null ? null : new FakeEcsRandomFaults.Draw(faults);
+            if (operation is null)
+            {
+                randomFaultsOfAll = draw;
+            }
+            else if (draw is null)
+            {
+                randomFaults.Remove(operation);
+            }
+            else
+            {
+                randomFaults[operation] = draw;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Makes RunTask refuse to place the tasks of a family (or of every family) for the first attempts of each launch,
+    /// as a cluster short of capacity does (see <see cref="FakeEcsCapacityShortage"/>). Applies to launches from now on;
+    /// the latest matching shortage wins.
+    /// </summary>
+    /// <param name="shortage">The shortage.</param>
+    public void AddCapacityShortage(FakeEcsCapacityShortage shortage)
+    {
+        ArgumentNullException.ThrowIfNull(shortage);
+        shortage.Validate();
+        lock (gate)
+        {
+            tasks.AddShortage(shortage);
         }
     }
 

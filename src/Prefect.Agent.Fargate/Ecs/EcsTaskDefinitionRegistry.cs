@@ -38,6 +38,11 @@ internal sealed class EcsTaskDefinitionRegistry : ITaskDefinitionRegistry, IDisp
     private readonly bool listFamilies;
     private readonly int maxFamilyPages;
 
+    // Set once a registration made without a describe (the listing did not name the family) failed transiently, e.g.
+    // throttled because other agents of the account register too: from then on a family is described before it is
+    // registered, so that the revision another agent registered meanwhile is reused instead of duplicated.
+    private volatile bool describeFirst;
+
     /// <summary>Initializes a new instance of the <see cref="EcsTaskDefinitionRegistry"/> class.</summary>
     /// <param name="client">The ECS client.</param>
     /// <param name="reuseExisting">Whether a described definition is used as is (no drift check).</param>
@@ -151,6 +156,7 @@ internal sealed class EcsTaskDefinitionRegistry : ITaskDefinitionRegistry, IDisp
 
     private async Task RunSharedAsync(CacheKey key, Entry entry)
     {
+        var notListed = false;
         try
         {
             var family = entry.Request.Family;
@@ -158,15 +164,22 @@ internal sealed class EcsTaskDefinitionRegistry : ITaskDefinitionRegistry, IDisp
             var presence = index is null
                 ? TaskDefinitionFamilyPresence.Unknown
                 : await index.LookupAsync(family, lifetime.Token).ConfigureAwait(false);
+            notListed = presence == TaskDefinitionFamilyPresence.Absent && !describeFirst;
             var value = await new TaskDefinitionResolver(client, reuseExisting, logger)
-                .ResolveAsync(entry.Request, presence == TaskDefinitionFamilyPresence.Absent, lifetime.Token).ConfigureAwait(false);
+                .ResolveAsync(entry.Request, notListed, lifetime.Token).ConfigureAwait(false);
             MarkSeen(family);
             entry.Value = value;
             entry.Completion.SetResult(value);
         }
         catch (Exception e)
         {
-            // A failure is not cached: the entry goes, so the next run asks ECS again.
+            // A failure is not cached: the entry goes, so the next run asks ECS again (each waiting run on its own
+            // back-off). After a blind registration failed transiently, the next attempts describe first.
+            if (notListed && e is DeploymentStepException { Kind: DeploymentFaultKind.Transient })
+            {
+                describeFirst = true;
+            }
+
             cache.TryRemove(new KeyValuePair<CacheKey, Entry>(key, entry));
             entry.Completion.SetException(e);
         }
