@@ -75,6 +75,11 @@ internal sealed class LoopbackHttpContext
     public void Abort()
     {
         Aborted = true;
+
+        // HttpListener's Abort closes the response stream first, which can send the headers of an empty 200 answer.
+        // A promised body that never comes makes the cut certain: the client sees the answer end prematurely.
+        http.Response.StatusCode = 500;
+        http.Response.ContentLength64 = 1;
         http.Response.Abort();
     }
 

@@ -59,7 +59,7 @@ public sealed class ShutdownRetryDrainTests
 
         var warning = Assert.Single(logs.Collector.GetSnapshot(), r => r.Id.Name == "LeftWaitingForRetry");
         Assert.Equal(LogLevel.Warning, warning.Level);
-        Assert.Equal(56, warning.Id.Id);
+        Assert.Equal(57, warning.Id.Id);
         Assert.Equal("run-waiting", warning.GetStructuredStateValue("FlowRunId"));
         Assert.Contains("run-waiting", warning.Message, StringComparison.Ordinal);
 
