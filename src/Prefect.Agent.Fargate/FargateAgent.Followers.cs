@@ -14,7 +14,7 @@ public sealed partial class FargateAgent
             return null;
         }
 
-        if (flowRunSource.Value is not IFlowRunMonitor monitor)
+        if ((flowRunMonitor ?? flowRunSource.Value as IFlowRunMonitor) is not { } monitor)
         {
             logger.WatchUnavailable();
             return null;

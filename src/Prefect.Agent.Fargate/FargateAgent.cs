@@ -32,6 +32,7 @@ public sealed partial class FargateAgent : IAsyncDisposable
     private readonly Lazy<ITaskLauncher> launcher;
     private readonly Lazy<IExternalKwargsProvider> externalKwargs;
     private readonly Lazy<ITaskMonitor> taskMonitor;
+    private readonly IFlowRunMonitor? flowRunMonitor;
     private readonly List<object> owned = [];
     private Task? running;
     private int started;
@@ -53,7 +54,11 @@ public sealed partial class FargateAgent : IAsyncDisposable
     /// <param name="externalKwargsProvider">The external kwargs; <see langword="null"/> for S3 (used only with <see cref="AgentOptions.UseExternalKwargs"/>).</param>
     /// <param name="taskMonitor">
     /// The task monitor of the task watch and the reconciler; <see langword="null"/> for ECS (also with a launcher of
-    /// your own). They run only when the flow-run source implements <see cref="IFlowRunMonitor"/> (the default does).
+    /// your own).
+    /// </param>
+    /// <param name="flowRunMonitor">
+    /// The run-state reader of the task watch and the reconciler; <see langword="null"/> for the flow-run source when it
+    /// implements <see cref="IFlowRunMonitor"/> (the default Prefect source does). Without either, neither runs.
     /// </param>
     /// <exception cref="OptionsValidationException">The options are invalid; the message lists every error.</exception>
     public FargateAgent(
@@ -62,8 +67,9 @@ public sealed partial class FargateAgent : IAsyncDisposable
         ITaskDefinitionRegistry? taskDefinitionRegistry = null,
         ITaskLauncher? taskLauncher = null,
         IExternalKwargsProvider? externalKwargsProvider = null,
-        ITaskMonitor? taskMonitor = null)
-        : this(options, AgentComposition.Default, Microsoft.Extensions.Options.Options.DefaultName, flowRunSource, taskDefinitionRegistry, taskLauncher, externalKwargsProvider, taskMonitor)
+        ITaskMonitor? taskMonitor = null,
+        IFlowRunMonitor? flowRunMonitor = null)
+        : this(options, AgentComposition.Default, Microsoft.Extensions.Options.Options.DefaultName, flowRunSource, taskDefinitionRegistry, taskLauncher, externalKwargsProvider, taskMonitor, flowRunMonitor)
     {
     }
 
@@ -75,7 +81,8 @@ public sealed partial class FargateAgent : IAsyncDisposable
         ITaskDefinitionRegistry? taskDefinitionRegistry,
         ITaskLauncher? taskLauncher,
         IExternalKwargsProvider? externalKwargsProvider,
-        ITaskMonitor? taskMonitor = null)
+        ITaskMonitor? taskMonitor = null,
+        IFlowRunMonitor? flowRunMonitor = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(composition);
@@ -102,12 +109,15 @@ public sealed partial class FargateAgent : IAsyncDisposable
         launcher = taskLauncher is null ? new(() => ecs.Value.Launcher) : new(taskLauncher);
         externalKwargs = externalKwargsProvider is null ? new(() => Own(composition.CreateExternalKwargs(resolved))) : new(externalKwargsProvider);
         this.taskMonitor = taskMonitor is null ? new(() => ecs.Value.Monitor) : new(taskMonitor);
+        this.flowRunMonitor = flowRunMonitor;
 
         var planner = composition.CreatePlanner(this.options, prepared.Kwargs!);
         deployer = new FlowRunDeployer(
             this.options, () => this.flowRunSource.Value, () => registry.Value, () => launcher.Value, () => externalKwargs.Value, planner, telemetry, logger)
         {
             RetryWait = tracker.WaitWithoutSlotAsync,
+            FirstRetryDelay = composition.DeploymentRetryDelays?.First ?? FlowRunDeployer.DefaultFirstRetryDelay,
+            MaxRetryDelay = composition.DeploymentRetryDelays?.Max ?? FlowRunDeployer.DefaultMaxRetryDelay,
         };
         LogConfiguration();
     }
@@ -322,6 +332,13 @@ public sealed partial class FargateAgent : IAsyncDisposable
             if (await Task.WhenAny(all, timeout).ConfigureAwait(false) != all && !deployments.IsCancellationRequested)
             {
                 logger.DrainTimedOut(options.ShutdownDrainTimeout.TotalSeconds);
+
+                // Runs waiting for a retry are the agent's (Submitted) and have no task: say which stay so.
+                foreach (var id in tracker.WaitingForRetryIds)
+                {
+                    logger.LeftWaitingForRetry(id);
+                }
+
                 await deployments.CancelAsync().ConfigureAwait(false);
             }
 

@@ -4,7 +4,9 @@ namespace Prefect.Agent.Fargate;
 /// Reads the state of runs the agent has claimed, many at once: the task watch follows a launched run until its flow
 /// starts, and the reconciler finds claimed runs that have no task. The default Prefect <see cref="IFlowRunSource"/>
 /// implements it with Hasura <c>flow_run</c> queries of Prefect Server 0.15's schema. A host whose own
-/// <see cref="IFlowRunSource"/> does not implement it gets neither the task watch nor reconciliation.
+/// <see cref="IFlowRunSource"/> does not implement it supplies one apart (the <c>flowRunMonitor</c> argument of
+/// <see cref="FargateAgent"/>, or <c>AddFlowRunMonitor&lt;T&gt;()</c> after <c>AddFargateAgent</c>); without one it gets
+/// neither the task watch nor reconciliation.
 /// </summary>
 public interface IFlowRunMonitor
 {

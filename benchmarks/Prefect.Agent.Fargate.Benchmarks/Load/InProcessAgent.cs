@@ -29,7 +29,7 @@ internal sealed class InProcessAgent : IAgentUnderTest
 
     public long MaxSampledRss => 0;
 
-    public static InProcessAgent Start(Uri api, string label, IReadOnlyList<string> kwargs, FakeEcs ecs, bool governor)
+    public static InProcessAgent Start(Uri api, string label, IReadOnlyList<string> kwargs, FakeEcs ecs, bool governor, string? name = null)
     {
         var started = Stopwatch.GetTimestamp();
         var options = new AgentOptions
@@ -37,6 +37,7 @@ internal sealed class InProcessAgent : IAgentUnderTest
             ApiUrl = api,
             Backend = PrefectBackend.Server,
             Labels = [label],
+            Name = name,
             LoggerFactory = NullLoggerFactory.Instance,
         };
         ecs.ApplyTo(options);

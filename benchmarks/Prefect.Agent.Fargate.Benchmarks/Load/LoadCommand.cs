@@ -5,13 +5,13 @@ using System.Reflection;
 namespace Prefect.Agent.Fargate.Benchmarks.Load;
 
 /// <summary>
-/// <c>load [--workload a|b|all] [--agent jit|aot|in-process|PATH] [--idle SECONDS] [--agent-env KEY=VALUE]... [--repeat N]
+/// <c>load [--workload a|b|d|e|all|faults] [--agent jit|aot|in-process|PATH] [--idle SECONDS] [--agent-env KEY=VALUE]... [--repeat N]
 /// [--timeout SECONDS] [--out DIR] [--publish]</c>.
 /// </summary>
 internal static class LoadCommand
 {
     public const string Usage =
-        "load [--workload a|b|all] [--agent jit|aot|in-process|PATH] [--idle SECONDS (default 60, 0: skip)] [--agent-env KEY=VALUE]... "
+        "load [--workload a|b|d|e|all|faults] [--agent jit|aot|in-process|PATH] [--idle SECONDS (default 60, 0: skip)] [--agent-env KEY=VALUE]... "
         + "[--repeat N] [--timeout SECONDS] [--out DIR] [--publish (re-publish the AOT binary)] [--validate-graphql (the fake validates every request: slower)]";
 
     public static async Task<int> RunAsync(string[] args, CancellationToken cancellationToken)
@@ -35,9 +35,12 @@ internal static class LoadCommand
                     {
                         "a" => [Workload.A],
                         "b" => [Workload.B],
+                        "d" => [Workload.D],
+                        "e" => [Workload.E],
                         "all" => [Workload.A, Workload.B],
+                        "faults" => [Workload.D, Workload.E],
                         "none" => [],
-                        var other => throw new ArgumentException($"--workload: '{other}' is not a, b, all or none."),
+                        var other => throw new ArgumentException($"--workload: '{other}' is not a, b, d, e, all, faults or none."),
                     };
                     break;
                 case "--agent":

@@ -44,52 +44,93 @@ internal sealed class LoadDriver
         var clock = new ClockAnchor();
         var baseline = prefect.Requests.Count;
         var driverCpuAtStart = ProcSample.TryRead(System.Environment.ProcessId)?.CpuTime ?? TimeSpan.Zero;
-        var logPath = Path.Combine(outputDirectory, $"agent-{workload.Name}.log");
-        await using var process = StartAgent(prefect, ecs, logPath, governor: workload.EnforceQuotas);
-        var firstPoll = await WaitForFirstPollAsync(prefect, clock, process, cancellationToken).ConfigureAwait(false)
-            ?? throw new InvalidOperationException($"The agent did not poll within 30 s (or exited); its output:\n{ReadLog(logPath)}");
-        var atFirstPoll = process.Read();
 
-        var deadline = Stopwatch.GetTimestamp() + (long)(timeout.TotalSeconds * Stopwatch.Frequency);
-        while (SuccessfulRunTasks(ecs) < workload.Runs && !process.HasExited && Stopwatch.GetTimestamp() < deadline)
+        // Several agents (workload e) are several processes of one account: one fake ECS, so one set of buckets.
+        var processes = new List<IAgentUnderTest>();
+        var logPaths = new List<string>();
+        try
         {
-            await Task.Delay(TimeSpan.FromMilliseconds(10), TimeProvider.System, cancellationToken).ConfigureAwait(false);
+            for (var i = 0; i < workload.Agents; i++)
+            {
+                var logPath = Path.Combine(outputDirectory, workload.Agents == 1 ? $"agent-{workload.Name}.log" : $"agent-{workload.Name}-{i + 1}.log");
+                logPaths.Add(logPath);
+                processes.Add(StartAgent(prefect, ecs, logPath, governor: workload.EnforceQuotas, name: workload.Agents == 1 ? null : $"bench-{i + 1}"));
+            }
+
+            var process = processes[0];
+            var firstPoll = await WaitForFirstPollAsync(prefect, clock, process, cancellationToken).ConfigureAwait(false)
+                ?? throw new InvalidOperationException($"The agent did not poll within 30 s (or exited); its output:\n{ReadLog(logPaths[0])}");
+            var atFirstPoll = processes.Select(p => p.Read()).ToList();
+
+            // Until every run has its RunTask, or every run has an outcome (its task, or Failed).
+            var deadline = Stopwatch.GetTimestamp() + (long)(timeout.TotalSeconds * Stopwatch.Frequency);
+            for (var tick = 1; processes.All(p => !p.HasExited) && Stopwatch.GetTimestamp() < deadline; tick++)
+            {
+                var launched = SuccessfulRunTasks(ecs);
+                if (launched >= workload.Runs || (tick % 20 == 0 && launched + prefect.FlowRuns.Count(r => r.State == "Failed") >= workload.Runs))
+                {
+                    break;
+                }
+
+                await Task.Delay(TimeSpan.FromMilliseconds(10), TimeProvider.System, cancellationToken).ConfigureAwait(false);
+            }
+
+            // Let the claims and logs of the last runs land before the counts are taken (they follow RunTask).
+            await WaitForQuietAsync(prefect, TimeSpan.FromMilliseconds(500), cancellationToken).ConfigureAwait(false);
+            var atEnd = processes.Select(p => p.Read()).ToList();
+            var driverCpu = (ProcSample.TryRead(System.Environment.ProcessId)?.CpuTime ?? TimeSpan.Zero) - driverCpuAtStart;
+            var exitCodes = new List<int?>();
+            foreach (var each in processes)
+            {
+                exitCodes.Add(await each.StopAsync(TimeSpan.FromSeconds(60)).ConfigureAwait(false));
+            }
+
+            var requests = ecs.Requests;
+            var prefectRequests = prefect.Requests.Skip(baseline).ToList();
+            var stamps = prefectRequests.Select(r => clock.ToTimestamp(r.ReceivedAt)).ToList();
+            WriteTimeline(Path.Combine(outputDirectory, $"timeline-{workload.Name}.csv"), firstPoll, clock, requests, prefectRequests, stamps);
+            var runTasks = requests.Where(r => r.Operation == "RunTask" && r.StatusCode == 200).ToList();
+            var lastRunTask = runTasks.Count == 0 ? firstPoll : clock.ToTimestamp(runTasks.Max(r => r.ReceivedAt));
+            var (deploy, queue) = Latencies(prefect.FlowRuns, prefectRequests, stamps, runTasks, clock, firstPoll);
+
+            // Launched exactly once: ECS's own tasks, by startedBy (the run id).
+            var tasksByRun = ecs.Tasks.GroupBy(t => t.Task["startedBy"]?.GetValue<string>() ?? string.Empty, StringComparer.Ordinal)
+                .ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal);
+            var runs = prefect.FlowRuns;
+            return new LoadResult
+            {
+                Workload = workload,
+                Agent = agent.Description,
+                RunsDeployed = runTasks.Count,
+                Completed = runTasks.Count >= workload.Runs,
+                Wall = Stopwatch.GetElapsedTime(firstPoll, lastRunTask),
+                EcsCalls = requests.GroupBy(r => r.Operation, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal),
+                GraphQLCalls = prefectRequests.GroupBy(r => r.Operation, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal),
+                Throttled = ecs.ThrottledCount,
+                ThrottledByOperation = requests.Where(r => r.ErrorCode is "ThrottlingException" or "ThrottledException")
+                    .GroupBy(r => r.Operation, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal),
+                RunsLaunchedOnce = runs.Count(r => tasksByRun.GetValueOrDefault(r.Id) == 1),
+                RunsLaunchedTwiceOrMore = runs.Count(r => tasksByRun.GetValueOrDefault(r.Id) > 1),
+                RunsFailed = runs.Count(r => r.State == "Failed"),
+                DeployLatencies = deploy,
+                QueueLatencies = queue,
+                PeakRssBytes = atEnd.Zip(processes).Max(p => p.First?.PeakRssBytes ?? p.Second.MaxSampledRss),
+                CpuTotal = TimeSpan.FromTicks(atEnd.Sum(s => (s?.CpuTime ?? TimeSpan.Zero).Ticks)),
+                CpuUnderLoad = TimeSpan.FromTicks(atEnd.Zip(atFirstPoll).Sum(p => ((p.First?.CpuTime ?? TimeSpan.Zero) - (p.Second?.CpuTime ?? TimeSpan.Zero)).Ticks)),
+                StartToFirstPoll = Stopwatch.GetElapsedTime(process.StartedTimestamp, firstPoll),
+                ExitCode = exitCodes.Any(c => c is null) ? null : exitCodes.Max(),
+                LogPath = string.Join(", ", logPaths),
+                DriverCpu = driverCpu,
+                QuotaBounds = workload.EnforceQuotas ? QuotaLowerBound.Compute(workload, ecsOptions) : [],
+            };
         }
-
-        // Let the claims and logs of the last runs land before the counts are taken (they follow RunTask).
-        await WaitForQuietAsync(prefect, TimeSpan.FromMilliseconds(500), cancellationToken).ConfigureAwait(false);
-        var atEnd = process.Read();
-        var driverCpu = (ProcSample.TryRead(System.Environment.ProcessId)?.CpuTime ?? TimeSpan.Zero) - driverCpuAtStart;
-        var exitCode = await process.StopAsync(TimeSpan.FromSeconds(60)).ConfigureAwait(false);
-
-        var requests = ecs.Requests;
-        var prefectRequests = prefect.Requests.Skip(baseline).ToList();
-        var stamps = prefectRequests.Select(r => clock.ToTimestamp(r.ReceivedAt)).ToList();
-        WriteTimeline(Path.Combine(outputDirectory, $"timeline-{workload.Name}.csv"), firstPoll, clock, requests, prefectRequests, stamps);
-        var runTasks = requests.Where(r => r.Operation == "RunTask" && r.StatusCode == 200).ToList();
-        var lastRunTask = runTasks.Count == 0 ? firstPoll : clock.ToTimestamp(runTasks.Max(r => r.ReceivedAt));
-        var (deploy, queue) = Latencies(prefect.FlowRuns, prefectRequests, stamps, runTasks, clock, firstPoll);
-        return new LoadResult
+        finally
         {
-            Workload = workload,
-            Agent = agent.Description,
-            RunsDeployed = runTasks.Count,
-            Completed = runTasks.Count >= workload.Runs,
-            Wall = Stopwatch.GetElapsedTime(firstPoll, lastRunTask),
-            EcsCalls = requests.GroupBy(r => r.Operation, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal),
-            GraphQLCalls = prefectRequests.GroupBy(r => r.Operation, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal),
-            Throttled = ecs.ThrottledCount,
-            DeployLatencies = deploy,
-            QueueLatencies = queue,
-            PeakRssBytes = atEnd?.PeakRssBytes ?? process.MaxSampledRss,
-            CpuTotal = atEnd?.CpuTime ?? TimeSpan.Zero,
-            CpuUnderLoad = (atEnd?.CpuTime ?? TimeSpan.Zero) - (atFirstPoll?.CpuTime ?? TimeSpan.Zero),
-            StartToFirstPoll = Stopwatch.GetElapsedTime(process.StartedTimestamp, firstPoll),
-            ExitCode = exitCode,
-            LogPath = logPath,
-            DriverCpu = driverCpu,
-            QuotaBounds = workload.EnforceQuotas ? QuotaLowerBound.Compute(workload, ecsOptions) : [],
-        };
+            foreach (var each in processes)
+            {
+                await each.DisposeAsync().ConfigureAwait(false);
+            }
+        }
     }
 
     public async Task<IdleResult> RunIdleAsync(TimeSpan window, CancellationToken cancellationToken)
@@ -99,7 +140,7 @@ internal sealed class LoadDriver
         await WarmUpFakesAsync(prefect, ecs, cancellationToken).ConfigureAwait(false);
         var clock = new ClockAnchor();
         var logPath = Path.Combine(outputDirectory, "agent-idle.log");
-        await using var process = StartAgent(prefect, ecs, logPath, governor: true);
+        await using var process = StartAgent(prefect, ecs, logPath, governor: true, name: null);
         var firstPoll = await WaitForFirstPollAsync(prefect, clock, process, cancellationToken).ConfigureAwait(false)
             ?? throw new InvalidOperationException($"The agent did not poll within 30 s (or exited); its output:\n{ReadLog(logPath)}");
         var atFirstPoll = process.Read();
@@ -130,9 +171,13 @@ internal sealed class LoadDriver
         "networkConfiguration={'awsvpcConfiguration': {'subnets': ['subnet-0bench'], 'securityGroups': ['sg-0bench'], 'assignPublicIp': 'ENABLED'}}",
     ];
 
-    private IAgentUnderTest StartAgent(FakePrefectApi prefect, FakeEcs ecs, string logPath, bool governor) => agent.IsInProcess
-        ? InProcessAgent.Start(prefect.Url, Label, Kwargs, ecs, governor)
-        : AgentProcess.Start(agent, ["start", "--api", prefect.Url.ToString(), "--label", Label, .. Kwargs, .. (governor ? [] : NoQuotaItems)], Environment(ecs), logPath);
+    private IAgentUnderTest StartAgent(FakePrefectApi prefect, FakeEcs ecs, string logPath, bool governor, string? name = null) => agent.IsInProcess
+        ? InProcessAgent.Start(prefect.Url, Label, Kwargs, ecs, governor, name)
+        : AgentProcess.Start(
+            agent,
+            ["start", "--api", prefect.Url.ToString(), "--label", Label, .. (name is null ? [] : new[] { "--name", name }), .. Kwargs, .. (governor ? [] : NoQuotaItems)],
+            Environment(ecs),
+            logPath);
 
     // Without quotas (workload a) the agent is configured as for an account with raised ECS quotas: no client-side
     // rate limits; everything else, the 32 deployment slots included, at its defaults.

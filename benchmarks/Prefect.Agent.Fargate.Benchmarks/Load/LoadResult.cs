@@ -20,6 +20,17 @@ internal sealed class LoadResult
 
     public required int Throttled { get; init; }
 
+    public IReadOnlyDictionary<string, int> ThrottledByOperation { get; init; } = new Dictionary<string, int>();
+
+    /// <summary>Gets the runs with exactly one ECS task (by <c>startedBy</c>).</summary>
+    public int RunsLaunchedOnce { get; init; }
+
+    /// <summary>Gets the runs with more than one ECS task.</summary>
+    public int RunsLaunchedTwiceOrMore { get; init; }
+
+    /// <summary>Gets the runs the backend holds as Failed at the end.</summary>
+    public int RunsFailed { get; init; }
+
     /// <summary>Gets, per run, the time from the metadata query that first named it to its RunTask.</summary>
     public required IReadOnlyList<TimeSpan> DeployLatencies { get; init; }
 

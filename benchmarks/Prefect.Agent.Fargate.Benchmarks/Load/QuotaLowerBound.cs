@@ -3,7 +3,7 @@ using Prefect.Agent.Fargate.Testing.Ecs;
 namespace Prefect.Agent.Fargate.Benchmarks.Load;
 
 /// <summary>
-/// The shortest time in which ECS's quotas allow a workload's unavoidable calls: one RunTask (one Fargate launch) per
+/// The shortest time in which ECS's quotas allow a workload's unavoidable calls: one RunTask (one Fargate RunTask, one Fargate launch) per
 /// run and one RegisterTaskDefinition per flow, every bucket full at the start. A bucket of burst <c>B</c> refilled at
 /// <c>r</c>/s lets the <c>n</c>-th call through no earlier than <c>max(0, n - B) / r</c> seconds after the first.
 /// Calls an agent adds beyond these (describes, lists) can only make the real figure larger.
@@ -16,6 +16,7 @@ internal static class QuotaLowerBound
         return
         [
             ($"RunTask: {workload.Runs} calls, burst {quotas.ClusterModify.Burst}, {quotas.ClusterModify.RatePerSecond:0.##}/s", Bound(workload.Runs, quotas.ClusterModify)),
+            ($"Fargate RunTask: {workload.Runs} calls, burst {quotas.FargateRunTask.Burst}, {quotas.FargateRunTask.RatePerSecond:0.##}/s", Bound(workload.Runs, quotas.FargateRunTask)),
             ($"Fargate launches: {workload.Runs} tasks, burst {quotas.FargateLaunch.Burst}, {quotas.FargateLaunch.RatePerSecond:0.##}/s", Bound(workload.Runs, quotas.FargateLaunch)),
             ($"RegisterTaskDefinition: {workload.Flows} calls, burst {quotas.TaskDefinitionModify.Burst}, {quotas.TaskDefinitionModify.RatePerSecond:0.##}/s", Bound(workload.Flows, quotas.TaskDefinitionModify)),
         ];

@@ -5,4 +5,5 @@ namespace Prefect.Agent.Fargate.Cli.Demo;
 /// <param name="TaskDefinition">The task definition family and revision (<c>family:1</c>), if one was used.</param>
 /// <param name="TaskArn">The ECS task ARN, if a task was launched.</param>
 /// <param name="FinalState">The flow run's final state in the fake Prefect API, e.g. <c>Submitted</c> or <c>Failed</c>.</param>
-internal sealed record DemoRow(string FlowRun, string? TaskDefinition, string? TaskArn, string FinalState);
+/// <param name="Reason">Why a run Failed, as the agent reported it to Prefect (ECS's stop code and reason for a task that never started).</param>
+internal sealed record DemoRow(string FlowRun, string? TaskDefinition, string? TaskArn, string FinalState, string? Reason = null);

@@ -16,6 +16,9 @@ internal sealed class DemoRunner
     private readonly DemoScenario scenario;
     private readonly LogLevel logLevel;
 
+    // The ids of the runs whose tasks fail to start: they end Failed, with ECS's reason.
+    private readonly HashSet<string> failingToStart = new(StringComparer.Ordinal);
+
     public DemoRunner(CliContext context, DemoScenario scenario, LogLevel logLevel)
     {
         this.context = context;
@@ -25,7 +28,7 @@ internal sealed class DemoRunner
 
     /// <summary>Runs the demo.</summary>
     /// <param name="cancellationToken">Stops the demo early (reported as a failure).</param>
-    /// <returns>0 when every run was Submitted, else 1 with the reason on stderr.</returns>
+    /// <returns>0 when every run ended as meant (Submitted; Failed for a run whose task fails to start), else 1 with the reason on stderr.</returns>
     public async Task<int> RunAsync(CancellationToken cancellationToken)
     {
         using var isolation = context.IsolateDemoEnvironment();
@@ -34,7 +37,7 @@ internal sealed class DemoRunner
         await using var prefectLifetime = prefect.ConfigureAwait(false);
         var ecs = await FakeEcs.StartAsync(new FakeEcsOptions { TimeProvider = clock }, cancellationToken).ConfigureAwait(false);
         await using var ecsLifetime = ecs.ConfigureAwait(false);
-        Schedule(prefect, clock.GetUtcNow());
+        Schedule(prefect, ecs, clock.GetUtcNow());
         scenario.ConfigureFakes?.Invoke(prefect, ecs);
 
         var total = prefect.FlowRuns.Count;
@@ -48,7 +51,7 @@ internal sealed class DemoRunner
         await context.Out.WriteLineAsync().ConfigureAwait(false);
         await context.Out.WriteAsync(DemoTable.Render(rows)).ConfigureAwait(false);
         await context.Out.WriteLineAsync(DemoTable.Summarize(rows)).ConfigureAwait(false);
-        failure ??= Failures(prefect);
+        failure ??= Failures(prefect, failingToStart);
         if (failure is not null)
         {
             await context.Error.WriteLineAsync("error: demo failed: " + failure).ConfigureAwait(false);
@@ -73,6 +76,7 @@ internal sealed class DemoRunner
         var options = DemoScenario.CreateAgentOptions(prefect, ecs);
         options.LoggerFactory = loggerFactory;
         options.TimeProvider = context.TimeProvider;
+        scenario.ConfigureAgent?.Invoke(options);
 
         string? failure;
         var agent = new FargateAgent(options);
@@ -95,9 +99,20 @@ internal sealed class DemoRunner
         return failure;
     }
 
-    private static string? Failures(FakePrefectApi prefect)
+    private static string? Failures(FakePrefectApi prefect, HashSet<string> failingToStart)
     {
-        var failed = prefect.FlowRuns.Where(r => r.State != DemoResults.Submitted).ToList();
+        // A run whose task cannot start must end Failed (the task watch reported it); every other run Submitted.
+        var unreported = prefect.FlowRuns.Where(r => failingToStart.Contains(r.Id) && r.State != DemoResults.Failed).ToList();
+        if (unreported.Count > 0)
+        {
+            var run = unreported[0];
+            return string.Create(
+                CultureInfo.InvariantCulture,
+                $"{DemoResults.Describe(run)}'s task failed to start, but the run is {run.State}, not Failed: {run.StateMessage ?? "no message"}");
+        }
+
+        var others = prefect.FlowRuns.Where(r => !failingToStart.Contains(r.Id)).ToList();
+        var failed = others.Where(r => r.State != DemoResults.Submitted).ToList();
         if (failed.Count == 0)
         {
             return null;
@@ -106,16 +121,21 @@ internal sealed class DemoRunner
         var first = failed[0];
         return string.Create(
             CultureInfo.InvariantCulture,
-            $"{failed.Count} of {prefect.FlowRuns.Count} flow runs were not submitted; {DemoResults.Describe(first)} is {first.State}: {first.StateMessage ?? "no message"}");
+            $"{failed.Count} of {others.Count} flow runs were not submitted; {DemoResults.Describe(first)} is {first.State}: {first.StateMessage ?? "no message"}");
     }
 
-    private void Schedule(FakePrefectApi prefect, DateTimeOffset now)
+    private void Schedule(FakePrefectApi prefect, FakeEcs ecs, DateTimeOffset now)
     {
         var counts = new Dictionary<string, int>(StringComparer.Ordinal);
+        foreach (var image in scenario.Runs.Where(r => r.FailsToStart && r.Image is not null).Select(r => r.Image!).Distinct(StringComparer.Ordinal))
+        {
+            ecs.AddTaskBehavior(DemoScenario.CannotPull(image, scenario.FailToStartAfter));
+        }
+
         foreach (var run in scenario.Runs)
         {
             var number = counts[run.FlowName] = counts.GetValueOrDefault(run.FlowName) + 1;
-            prefect.AddFlowRun(new FakeFlowRunOptions
+            var added = prefect.AddFlowRun(new FakeFlowRunOptions
             {
                 FlowName = run.FlowName,
                 Name = string.Create(CultureInfo.InvariantCulture, $"{run.FlowName}-{number}"),
@@ -124,6 +144,10 @@ internal sealed class DemoRunner
                 Image = run.Image,
                 DockerStorageImage = run.DockerStorageImage,
             });
+            if (run.FailsToStart)
+            {
+                failingToStart.Add(added.Id);
+            }
         }
     }
 
@@ -140,7 +164,8 @@ internal sealed class DemoRunner
             while (true)
             {
                 var runs = prefect.FlowRuns;
-                var submitted = runs.Count(r => r.State == DemoResults.Submitted);
+                // Launched runs: Submitted at some point (a run whose task then fails to start too).
+                var submitted = runs.Count(DemoResults.WasSubmitted);
                 if (submitted != shown)
                 {
                     shown = submitted;
@@ -148,14 +173,14 @@ internal sealed class DemoRunner
                     await (context.OutputIsTerminal ? context.Out.WriteAsync("\r" + line) : context.Out.WriteLineAsync(line)).ConfigureAwait(false);
                 }
 
-                if (runs.All(DemoResults.IsSettled) || running.IsCompleted)
+                if (runs.All(r => DemoResults.IsSettled(r, failingToStart.Contains(r.Id))) || running.IsCompleted)
                 {
                     return null;
                 }
 
                 if (clock.GetUtcNow() >= deadline)
                 {
-                    var waiting = runs.Where(r => !DemoResults.IsSettled(r)).Select(DemoResults.Describe);
+                    var waiting = runs.Where(r => !DemoResults.IsSettled(r, failingToStart.Contains(r.Id))).Select(DemoResults.Describe);
                     return string.Create(
                         CultureInfo.InvariantCulture,
                         $"timed out after {scenario.Timeout.TotalSeconds:0.#} s with {submitted} of {total} flow runs submitted; still waiting for {string.Join(", ", waiting)}");

@@ -8,19 +8,29 @@ internal static class DemoTable
 {
     public static readonly IReadOnlyList<string> Headers = ["flow run", "task definition", "task ARN", "final state"];
 
+    /// <summary>The header of the column shown when a run has a reason (a Failed run).</summary>
+    public const string ReasonHeader = "reason";
+
     private const string Missing = "-";
 
-    /// <summary>Renders the rows under a header and an underline; missing cells show as <c>-</c>.</summary>
+    /// <summary>
+    /// Renders the rows under a header and an underline; missing cells show as <c>-</c>. A last column, <c>reason</c>,
+    /// is shown when a row has one (empty for the others).
+    /// </summary>
     /// <param name="rows">The rows, in the order given.</param>
     /// <returns>The table, one line per row, each ending with a newline.</returns>
     public static string Render(IReadOnlyList<DemoRow> rows)
     {
         ArgumentNullException.ThrowIfNull(rows);
-        var cells = rows.Select(r => new[] { r.FlowRun, r.TaskDefinition ?? Missing, r.TaskArn ?? Missing, r.FinalState }).ToList();
-        var widths = Headers.Select((h, i) => Math.Max(h.Length, cells.Count == 0 ? 0 : cells.Max(c => c[i].Length))).ToArray();
+        var withReason = rows.Any(r => !string.IsNullOrEmpty(r.Reason));
+        IReadOnlyList<string> headers = withReason ? [.. Headers, ReasonHeader] : Headers;
+        var cells = rows.Select(r => withReason
+            ? new[] { r.FlowRun, r.TaskDefinition ?? Missing, r.TaskArn ?? Missing, r.FinalState, r.Reason ?? string.Empty }
+            : new[] { r.FlowRun, r.TaskDefinition ?? Missing, r.TaskArn ?? Missing, r.FinalState }).ToList();
+        var widths = headers.Select((h, i) => Math.Max(h.Length, cells.Count == 0 ? 0 : cells.Max(c => c[i].Length))).ToArray();
 
         var text = new StringBuilder();
-        AppendLine(text, Headers, widths);
+        AppendLine(text, headers, widths);
         AppendLine(text, widths.Select(w => new string('-', w)).ToArray(), widths);
         foreach (var row in cells)
         {

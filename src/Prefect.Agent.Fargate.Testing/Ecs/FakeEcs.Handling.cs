@@ -1,20 +1,24 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Prefect.Agent.Fargate.Ecs.Model;
-using Microsoft.AspNetCore.Http;
+using Prefect.Agent.Fargate.Testing.Http;
 
 namespace Prefect.Agent.Fargate.Testing.Ecs;
 
 /// <content>Request handling: signature, faults, quotas, model validation, then the ECS semantics.</content>
 public sealed partial class FakeEcs
 {
-    private async Task HandleAsync(HttpContext context)
+    private async Task HandleAsync(LoopbackHttpContext context)
     {
-        var http = context.Request;
-        using var buffer = new MemoryStream();
-        await http.Body.CopyToAsync(buffer, context.RequestAborted).ConfigureAwait(false);
-        var body = buffer.ToArray();
-        var headers = http.Headers.ToDictionary(h => h.Key.ToLowerInvariant(), h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase);
+        if (context.Method != "POST" || context.Path != "/")
+        {
+            // The ECS endpoint answers POST / only (as the fake's route did).
+            context.StatusCode = context.Path == "/" ? 405 : 404;
+            return;
+        }
+
+        var body = context.Body;
+        var headers = context.Headers.ToDictionary(h => h.Key.ToLowerInvariant(), h => h.Value, StringComparer.OrdinalIgnoreCase);
         var target = headers.GetValueOrDefault("x-amz-target") ?? string.Empty;
         var (service, operation, validator) = target.StartsWith(EcsTargetPrefix, StringComparison.Ordinal)
             ? ("ecs", target[EcsTargetPrefix.Length..], AwsModels.Ecs)
@@ -22,7 +26,7 @@ public sealed partial class FakeEcs
                 ? ("tagging", target[TaggingTargetPrefix.Length..], AwsModels.Tagging)
                 : ("unknown", target, null);
         var signature = SigV4Verifier.Verify(
-            http.Method, http.Path.HasValue ? http.Path.Value! : "/", http.QueryString.HasValue ? http.QueryString.Value![1..] : string.Empty,
+            context.Method, context.Path, context.Query,
             headers, body, key => key == AccessKeyId ? SecretAccessKey : null, options.Region, service);
         var receivedAt = options.TimeProvider.GetUtcNow();
         var status = 500;
@@ -38,12 +42,12 @@ public sealed partial class FakeEcs
             {
                 status = ex.StatusCode;
                 errorCode = ex.ErrorCode;
-                await WriteAsync(context, ex.StatusCode, new JsonObject { ["__type"] = ex.ErrorCode, ["message"] = ex.Message }).ConfigureAwait(false);
+                Write(context, ex.StatusCode, new JsonObject { ["__type"] = ex.ErrorCode, ["message"] = ex.Message });
                 return;
             }
 
             status = 200;
-            await WriteAsync(context, 200, response).ConfigureAwait(false);
+            Write(context, 200, response);
         }
         catch (DroppedConnectionException)
         {
@@ -59,7 +63,7 @@ public sealed partial class FakeEcs
         }
     }
 
-    private async Task<JsonObject> ExecuteAsync(string service, string operation, AwsModelValidator? validator, SigV4Result signature, byte[] body, HttpContext context)
+    private async Task<JsonObject> ExecuteAsync(string service, string operation, AwsModelValidator? validator, SigV4Result signature, byte[] body, LoopbackHttpContext context)
     {
         if (validator is null || !validator.HasOperation(operation))
         {
@@ -79,7 +83,8 @@ public sealed partial class FakeEcs
         FakeEcsFault? fault;
         lock (gate)
         {
-            fault = faults.TryGetValue(operation, out var queue) && queue.Count > 0 ? queue.Dequeue() : null;
+            fault = faults.TryGetValue(operation, out var queue) && queue.Count > 0 ? queue.Dequeue()
+                : (randomFaults.GetValueOrDefault(operation) ?? randomFaultsOfAll)?.Next();
         }
 
         if (fault?.Delay is { } delay)
@@ -158,13 +163,12 @@ public sealed partial class FakeEcs
         return result;
     }
 
-    private async Task WriteAsync(HttpContext context, int status, JsonObject body)
+    private static void Write(LoopbackHttpContext context, int status, JsonObject body)
     {
-        context.Response.StatusCode = status;
-        context.Response.ContentType = "application/x-amz-json-1.1";
-        context.Response.Headers["x-amzn-RequestId"] = Guid.NewGuid().ToString("D");
-        var bytes = System.Text.Encoding.UTF8.GetBytes(body.ToJsonString());
-        await context.Response.Body.WriteAsync(bytes, context.RequestAborted).ConfigureAwait(false);
+        context.StatusCode = status;
+        context.ContentType = "application/x-amz-json-1.1";
+        context.ResponseHeaders["x-amzn-RequestId"] = Guid.NewGuid().ToString("D");
+        context.Write(body.ToJsonString());
     }
 
     private sealed class DroppedConnectionException : Exception;

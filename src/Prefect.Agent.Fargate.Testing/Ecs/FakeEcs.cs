@@ -1,13 +1,6 @@
-using System.Net;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
+using Prefect.Agent.Fargate.Testing.Http;
 
 namespace Prefect.Agent.Fargate.Testing.Ecs;
 
@@ -41,10 +34,12 @@ public sealed partial class FakeEcs : IAsyncDisposable
     private readonly object gate = new();
     private readonly List<FakeEcsRequest> requests = [];
     private readonly Dictionary<string, Queue<FakeEcsFault>> faults = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, FakeEcsRandomFaults.Draw> randomFaults = new(StringComparer.Ordinal);
+    private FakeEcsRandomFaults.Draw? randomFaultsOfAll;
     private readonly FakeEcsTaskDefinitionStore definitions;
     private readonly FakeEcsTaskStore tasks;
     private readonly FakeEcsQuotas? quotas;
-    private WebApplication? app;
+    private LoopbackHttpServer? server;
     private int throttledCount;
 
     private FakeEcs(FakeEcsOptions options)
@@ -119,19 +114,14 @@ public sealed partial class FakeEcs : IAsyncDisposable
     /// <param name="options">The options; <see langword="null"/>: the defaults.</param>
     /// <param name="cancellationToken">Cancels the start.</param>
     /// <returns>The running fake.</returns>
-    public static async Task<FakeEcs> StartAsync(FakeEcsOptions? options = null, CancellationToken cancellationToken = default)
+    public static Task<FakeEcs> StartAsync(FakeEcsOptions? options = null, CancellationToken cancellationToken = default)
     {
+        cancellationToken.ThrowIfCancellationRequested();
         var fake = new FakeEcs(options ?? new FakeEcsOptions());
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, 0));
-        var app = builder.Build();
-        app.MapPost("/", fake.HandleAsync);
-        await app.StartAsync(cancellationToken).ConfigureAwait(false);
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        fake.Url = new Uri(address.TrimEnd('/') + "/", UriKind.Absolute);
-        fake.app = app;
-        return fake;
+        var server = LoopbackHttpServer.Start(fake.HandleAsync);
+        fake.Url = server.Url;
+        fake.server = server;
+        return Task.FromResult(fake);
     }
 
     /// <summary>
@@ -172,6 +162,72 @@ public sealed partial class FakeEcs : IAsyncDisposable
             {
                 queue.Enqueue(fault);
             }
+        }
+    }
+
+    /// <summary>
+    /// Drops the faults not yet answered (of <paramref name="operation"/>, or of every operation), e.g. after a test
+    /// "crashed" an agent while its calls hung, so that the next agent gets ordinary answers.
+    /// </summary>
+    /// <param name="operation">The operation; <see langword="null"/>: every operation.</param>
+    public void ClearFaults(string? operation = null)
+    {
+        lock (gate)
+        {
+            if (operation is null)
+            {
+                faults.Clear();
+            }
+            else
+            {
+                faults.Remove(operation);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Answers a random fraction of calls with a fault from now on (see <see cref="FakeEcsRandomFaults"/>): of one
+    /// operation, or of every operation of both APIs. A setting for an operation wins over the one for all; a call
+    /// draws only after the faults queued by <see cref="InjectFault"/> are used up.
+    /// </summary>
+    /// <param name="faults">The fractions and the seed; <see langword="null"/> clears the setting.</param>
+    /// <param name="operation">The operation, e.g. <c>RunTask</c>; <see langword="null"/>: every operation.</param>
+    /// <exception cref="ArgumentOutOfRangeException">A rate is not between 0 and 1.</exception>
+    /// <exception cref="ArgumentException">The rates add up to more than 1.</exception>
+    public void SetRandomFaults(FakeEcsRandomFaults? faults, string? operation = null)
+    {
+        faults?.Validate();
+        lock (gate)
+        {
+            var draw = faults is null ? null : new FakeEcsRandomFaults.Draw(faults);
+            if (operation is null)
+            {
+                randomFaultsOfAll = draw;
+            }
+            else if (draw is null)
+            {
+                randomFaults.Remove(operation);
+            }
+            else
+            {
+                randomFaults[operation] = draw;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Makes RunTask refuse to place the tasks of a family (or of every family) for the first attempts of each launch,
+    /// as a cluster short of capacity does (see <see cref="FakeEcsCapacityShortage"/>). Applies to launches from now on;
+    /// the latest matching shortage wins.
+    /// </summary>
+    /// <param name="shortage">The shortage.</param>
+    public void AddCapacityShortage(FakeEcsCapacityShortage shortage)
+    {
+        ArgumentNullException.ThrowIfNull(shortage);
+        shortage.Validate();
+        lock (gate)
+        {
+            tasks.AddShortage(shortage);
         }
     }
 
@@ -266,9 +322,8 @@ public sealed partial class FakeEcs : IAsyncDisposable
     /// <returns>A task completing when stopped.</returns>
     public async ValueTask DisposeAsync()
     {
-        if (Interlocked.Exchange(ref app, null) is { } running)
+        if (Interlocked.Exchange(ref server, null) is { } running)
         {
-            await running.StopAsync().ConfigureAwait(false);
             await running.DisposeAsync().ConfigureAwait(false);
         }
     }

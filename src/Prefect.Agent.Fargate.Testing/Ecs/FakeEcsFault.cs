@@ -34,6 +34,25 @@ public sealed class FakeEcsFault
     /// <summary>Gets a value indicating whether the call takes effect and then the connection is dropped without an answer.</summary>
     public bool LosesResponse { get; private init; }
 
+    /// <summary>
+    /// The same fault, answered after a delay on the fake's clock (e.g. a server error that comes late, so that other
+    /// callers are waiting for the same shared call when it fails).
+    /// </summary>
+    /// <param name="delay">The delay before the answer.</param>
+    /// <returns>A new fault.</returns>
+    public FakeEcsFault After(TimeSpan delay)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(delay, TimeSpan.Zero);
+        return new(StatusCode, ErrorCode, Message)
+        {
+            RunTaskFailureReason = RunTaskFailureReason,
+            RunTaskFailureDetail = RunTaskFailureDetail,
+            Delay = delay,
+            Disconnect = Disconnect,
+            LosesResponse = LosesResponse,
+        };
+    }
+
     /// <summary>ECS throttling: HTTP 400 <c>ThrottlingException</c> "Rate exceeded" (the tagging API's <c>ThrottledException</c>).</summary>
     /// <returns>The fault.</returns>
     public static FakeEcsFault Throttling() => new(400, "ThrottlingException", "Rate exceeded");

@@ -15,6 +15,8 @@ internal sealed class FakeEcsTaskStore(string region, string accountId, TimeProv
     private readonly List<Entry> entries = [];
     private readonly List<FakeEcsTaskBehavior> behaviors = [];
     private readonly Dictionary<string, (JsonObject Parameters, JsonObject Response, DateTimeOffset At)> idempotency = new(StringComparer.Ordinal);
+    private readonly List<FakeEcsCapacityShortage> shortages = [];
+    private readonly Dictionary<(FakeEcsCapacityShortage Shortage, string Launch), int> shortageAttempts = [];
 
     public IReadOnlyList<FakeEcsTask> Snapshot()
     {
@@ -23,6 +25,8 @@ internal sealed class FakeEcsTaskStore(string region, string accountId, TimeProv
     }
 
     public void AddBehavior(FakeEcsTaskBehavior behavior) => behaviors.Add(behavior);
+
+    public void AddShortage(FakeEcsCapacityShortage shortage) => shortages.Add(shortage);
 
     public JsonObject Run(JsonObject request, string? failureReason, string? failureDetail = null)
     {
@@ -84,6 +88,19 @@ internal sealed class FakeEcsTaskStore(string region, string accountId, TimeProv
         }
 
         var cluster = ClusterName(request["cluster"]?.GetValue<string>());
+        if (failureReason is null && shortages.LastOrDefault(s => s.Family is null || s.Family == definition.Family) is { } shortage)
+        {
+            // Attempts are counted per launch: a retry with the same clientToken is the same launch.
+            var key = (shortage, token ?? request["startedBy"]?.GetValue<string>() ?? string.Empty);
+            var attempts = shortageAttempts.GetValueOrDefault(key) + 1;
+            shortageAttempts[key] = attempts;
+            if (shortage.ClearsAfter is not { } clears || attempts <= clears)
+            {
+                failureReason = shortage.Reason;
+                failureDetail = shortage.Detail;
+            }
+        }
+
         var response = new JsonObject { ["tasks"] = new JsonArray(), ["failures"] = new JsonArray() };
         if (failureReason is not null)
         {
@@ -108,7 +125,8 @@ internal sealed class FakeEcsTaskStore(string region, string accountId, TimeProv
             }
         }
 
-        if (token is not null)
+        // A token is recorded only for a call that started tasks: a launch refused for capacity may be retried with it.
+        if (token is not null && failureReason is null)
         {
             idempotency[token] = (fingerprint, response.DeepClone().AsObject(), timeProvider.GetUtcNow());
         }

@@ -1,12 +1,5 @@
-using System.Net;
 using System.Text.Json.Nodes;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
+using Prefect.Agent.Fargate.Testing.Http;
 
 namespace Prefect.Agent.Fargate.Testing.Prefect;
 
@@ -26,21 +19,21 @@ namespace Prefect.Agent.Fargate.Testing.Prefect;
 /// </remarks>
 public sealed class FakePrefectApi : IAsyncDisposable
 {
-    private readonly WebApplication app;
+    private readonly LoopbackHttpServer server;
     private readonly FakePrefectStore store;
     private readonly FakePrefectRequestHandler handler;
 
-    private FakePrefectApi(WebApplication app, FakePrefectStore store, FakePrefectRequestHandler handler, FakePrefectApiOptions options)
+    private FakePrefectApi(LoopbackHttpServer server, FakePrefectStore store, FakePrefectRequestHandler handler, FakePrefectApiOptions options)
     {
-        this.app = app;
+        this.server = server;
         this.store = store;
         this.handler = handler;
         Options = options;
-        Url = new Uri("http://127.0.0.1/");
+        Url = server.Url;
     }
 
     /// <summary>Gets the URL to give the agent as its Prefect API (<c>http://127.0.0.1:&lt;port&gt;/</c>).</summary>
-    public Uri Url { get; private set; }
+    public Uri Url { get; }
 
     /// <summary>Gets the options the fake runs with.</summary>
     public FakePrefectApiOptions Options { get; }
@@ -72,21 +65,14 @@ public sealed class FakePrefectApi : IAsyncDisposable
     /// <param name="options">The options; <see langword="null"/>: a Prefect Server with a random tenant.</param>
     /// <param name="cancellationToken">Cancels the start.</param>
     /// <returns>The started fake.</returns>
-    public static async Task<FakePrefectApi> StartAsync(FakePrefectApiOptions? options = null, CancellationToken cancellationToken = default)
+    public static Task<FakePrefectApi> StartAsync(FakePrefectApiOptions? options = null, CancellationToken cancellationToken = default)
     {
         options ??= new FakePrefectApiOptions();
         var store = new FakePrefectStore(options);
         var handler = new FakePrefectRequestHandler(options, store, FakePrefectSchema.Create(options.Mode != FakePrefectBackendMode.Server));
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.WebHost.UseKestrel(k => k.Listen(IPAddress.Loopback, 0));
-        var app = builder.Build();
-        app.Run(handler.HandleAsync);
-        var api = new FakePrefectApi(app, store, handler, options);
-        await app.StartAsync(cancellationToken).ConfigureAwait(false);
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        api.Url = new Uri(address.EndsWith('/') ? address : address + "/");
-        return api;
+        cancellationToken.ThrowIfCancellationRequested();
+        var api = new FakePrefectApi(LoopbackHttpServer.Start(handler.HandleAsync), store, handler, options);
+        return Task.FromResult(api);
     }
 
     /// <summary>Adds a flow run.</summary>
@@ -112,6 +98,41 @@ public sealed class FakePrefectApi : IAsyncDisposable
     /// <param name="id">The id.</param>
     /// <returns>The run, or <see langword="null"/>.</returns>
     public FakeFlowRun? GetFlowRun(string id) => store.Runs.FirstOrDefault(r => r.Id == id);
+
+    /// <summary>
+    /// Moves a run to <c>Running</c>, as Prefect 0.15's flow runner does when the flow starts in its task (state message
+    /// "Running flow."). Like every state change of Prefect Server, the run's version goes up by one.
+    /// </summary>
+    /// <param name="flowRunId">The run.</param>
+    /// <returns>The run's new version.</returns>
+    /// <exception cref="KeyNotFoundException">The fake has no such run.</exception>
+    public int SetFlowRunRunning(string flowRunId) => store.SetFlowRunState(flowRunId, "Running", "Running flow.");
+
+    /// <summary>
+    /// Moves a run to <c>Cancelling</c>, as a user's "Cancel" in the UI (or <c>cancel_flow_run</c>) does before the flow
+    /// runner stops; the version goes up by one.
+    /// </summary>
+    /// <param name="flowRunId">The run.</param>
+    /// <returns>The run's new version.</returns>
+    /// <exception cref="KeyNotFoundException">The fake has no such run.</exception>
+    public int SetFlowRunCancelling(string flowRunId) => store.SetFlowRunState(flowRunId, "Cancelling", "Flow run is cancelling...");
+
+    /// <summary>Moves a run to <c>Cancelled</c> (a run cancelled outright); the version goes up by one.</summary>
+    /// <param name="flowRunId">The run.</param>
+    /// <returns>The run's new version.</returns>
+    /// <exception cref="KeyNotFoundException">The fake has no such run.</exception>
+    public int SetFlowRunCancelled(string flowRunId) => store.SetFlowRunState(flowRunId, "Cancelled", "Flow run is cancelled");
+
+    /// <summary>
+    /// Moves a run to any state type (e.g. <c>Success</c>, <c>Scheduled</c>), as a user or another client would, without
+    /// the version lock; the version goes up by one. The change is listed in <see cref="FakeFlowRun.States"/> without an agent id.
+    /// </summary>
+    /// <param name="flowRunId">The run.</param>
+    /// <param name="stateType">The state type, e.g. <c>Running</c>.</param>
+    /// <param name="message">The state message.</param>
+    /// <returns>The run's new version.</returns>
+    /// <exception cref="KeyNotFoundException">The fake has no such run.</exception>
+    public int SetFlowRunState(string flowRunId, string stateType, string? message = null) => store.SetFlowRunState(flowRunId, stateType, message);
 
     /// <summary>Counts the requests of an operation (their top-level field, e.g. <c>set_flow_run_states</c>).</summary>
     /// <param name="operation">The operation.</param>
@@ -148,7 +169,6 @@ public sealed class FakePrefectApi : IAsyncDisposable
     /// <returns>A task that completes when stopped.</returns>
     public async ValueTask DisposeAsync()
     {
-        await app.StopAsync().ConfigureAwait(false);
-        await app.DisposeAsync().ConfigureAwait(false);
+        await server.DisposeAsync().ConfigureAwait(false);
     }
 }

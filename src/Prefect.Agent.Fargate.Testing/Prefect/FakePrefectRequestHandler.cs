@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using GraphQLParser.AST;
-using Microsoft.AspNetCore.Http;
+using Prefect.Agent.Fargate.Testing.Http;
 
 namespace Prefect.Agent.Fargate.Testing.Prefect;
 
@@ -53,13 +53,12 @@ internal sealed class FakePrefectRequestHandler
         }
     }
 
-    public async Task HandleAsync(HttpContext context)
+    public async Task HandleAsync(LoopbackHttpContext context)
     {
         var receivedAt = options.TimeProvider.GetUtcNow();
         var ct = context.RequestAborted;
-        using var reader = new StreamReader(context.Request.Body);
-        var body = await reader.ReadToEndAsync(ct).ConfigureAwait(false);
-        var headers = context.Request.Headers.ToDictionary(h => h.Key, h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase);
+        var body = System.Text.Encoding.UTF8.GetString(context.Body);
+        var headers = context.Headers.ToDictionary(h => h.Key, h => h.Value, StringComparer.OrdinalIgnoreCase);
         JsonObject? envelope = null;
         try
         {
@@ -97,20 +96,20 @@ internal sealed class FakePrefectRequestHandler
         var (status, response, extraHeaders) = await AnswerAsync(context, request, envelope, variablesNode, parsed, ct).ConfigureAwait(false);
         request.StatusCode = status;
         request.Errors = (response?["errors"] as JsonArray ?? []).Select(e => FakeStates.Text(e?["message"]) ?? string.Empty).ToList();
-        context.Response.StatusCode = status;
+        context.StatusCode = status;
         foreach (var (name, value) in extraHeaders)
         {
-            context.Response.Headers[name] = value;
+            context.ResponseHeaders[name] = value;
         }
 
         if (response is not null)
         {
-            context.Response.ContentType = "application/json";
-            await context.Response.WriteAsync(response.ToJsonString(), ct).ConfigureAwait(false);
+            context.ContentType = "application/json";
+            context.Write(response.ToJsonString());
         }
         else
         {
-            await context.Response.WriteAsync(status == 429 ? "Too Many Requests" : "Internal Server Error", ct).ConfigureAwait(false);
+            context.Write(status == 429 ? "Too Many Requests" : "Internal Server Error");
         }
     }
 
@@ -133,10 +132,10 @@ internal sealed class FakePrefectRequestHandler
         document?.Definitions.OfType<GraphQLOperationDefinition>().SelectMany(o => o.SelectionSet.Selections.OfType<GraphQLField>()).ToList() ?? [];
 
     private async Task<(int Status, JsonObject? Body, Dictionary<string, string> Headers)> AnswerAsync(
-        HttpContext context, FakePrefectRequest request, JsonObject? envelope, JsonNode? variablesNode, FakeParsedQuery query, CancellationToken ct)
+        LoopbackHttpContext context, FakePrefectRequest request, JsonObject? envelope, JsonNode? variablesNode, FakeParsedQuery query, CancellationToken ct)
     {
         var none = new Dictionary<string, string>();
-        if (!HttpMethods.IsPost(context.Request.Method))
+        if (!string.Equals(context.Method, "POST", StringComparison.OrdinalIgnoreCase))
         {
             return (405, Errors(("GET queries are not accepted: POST a JSON body.", "BAD_REQUEST", null)), none);
         }

@@ -93,6 +93,20 @@ internal sealed class FakePrefectStore
         }
     }
 
+    /// <summary>Sets a run's state as its flow runner or a user would (no agent id); bumps the version. Thread-safe.</summary>
+    public int SetFlowRunState(string flowRunId, string type, string? message)
+    {
+        ArgumentNullException.ThrowIfNull(flowRunId);
+        ArgumentException.ThrowIfNullOrEmpty(type);
+        lock (Sync)
+        {
+            var run = runsById.GetValueOrDefault(flowRunId)
+                ?? throw new KeyNotFoundException($"The fake Prefect API has no flow run {flowRunId}.");
+            run.SetState(FakeStates.Create(type, message, options.TimeProvider.GetUtcNow()), agentId: null);
+            return run.CurrentVersion;
+        }
+    }
+
     /// <summary>Resolves one top-level field.</summary>
     public JsonNode? Resolve(string field, JsonObject args, string? agentId)
     {

@@ -41,6 +41,15 @@ internal sealed class AgentComposition
     public Func<AgentOptions, ParsedKwargs, IDeploymentPlanner> CreatePlanner { get; init; } =
         (options, kwargs) => new DeploymentPlanner(options, kwargs);
 
+    /// <summary>Gets the ECS client's per-call back-off base; <see langword="null"/>: one second (AWS standard mode). A test seam.</summary>
+    public TimeSpan? EcsRetryBaseDelay { get; init; }
+
+    /// <summary>
+    /// Gets the agent's deployment retry back-off (the first delay and the cap, before jitter); <see langword="null"/>:
+    /// 1 s and 30 s. A test seam: end-to-end tests on the real clock shorten it, and never assert timings.
+    /// </summary>
+    public (TimeSpan First, TimeSpan Max)? DeploymentRetryDelays { get; init; }
+
     /// <summary>Resolves the environment fallbacks and runs every validator (both paths' one resolution).</summary>
     /// <param name="name">The options name.</param>
     /// <param name="options">The user's options.</param>
@@ -86,7 +95,7 @@ internal sealed class AgentComposition
     /// <returns>The services; the caller owns them.</returns>
     /// <remarks>The transport (<c>Ecs/Client/</c>) is chosen here, so that <c>Ecs/</c> knows only its <see cref="IEcsClient"/> port.</remarks>
     public EcsAgentServices CreateEcs(AgentOptions resolved) =>
-        EcsAgentServices.Create(resolved, Ecs.Client.EcsClient.Create(resolved, AwsClientSettings.Resolve(resolved, Environment)), ownsClient: true);
+        EcsAgentServices.Create(resolved, Ecs.Client.EcsClient.Create(resolved, AwsClientSettings.Resolve(resolved, Environment), EcsRetryBaseDelay), ownsClient: true);
 
     /// <summary>
     /// Creates the default external kwargs provider: S3 when <see cref="AgentOptions.UseExternalKwargs"/> is on,

@@ -146,6 +146,12 @@ internal static partial class AgentLog
     [LoggerMessage(EventId = 54, EventName = "RetryingDeployment", Level = LogLevel.Information, Message = "Retrying deployment of {FlowRunId} in {DelaySeconds:0.0} s after {Reason} (attempt {Attempt})")]
     public static partial void RetryingDeployment(this ILogger logger, string flowRunId, double delaySeconds, string reason, int attempt);
 
+    [LoggerMessage(EventId = 56, EventName = "TaskDefinitionInactiveOnRun", Level = LogLevel.Warning, Message = "RunTask for flow run {FlowRunId} says task definition {TaskDefinition} is inactive or missing ({Reason}); ensuring it again and retrying once")]
+    public static partial void TaskDefinitionInactiveOnRun(this ILogger logger, string flowRunId, string taskDefinition, string reason);
+
+    [LoggerMessage(EventId = 57, EventName = "LeftWaitingForRetry", Level = LogLevel.Warning, Message = "Flow run {FlowRunId} was still waiting for a deployment retry when the shutdown drain ended; it stays Submitted")]
+    public static partial void LeftWaitingForRetry(this ILogger logger, string flowRunId);
+
     [LoggerMessage(EventId = 49, EventName = "DeploymentCrashed", Level = LogLevel.Error, Message = "Unexpected error around the deployment of flow run {FlowRunId}")]
     public static partial void DeploymentCrashed(this ILogger logger, Exception exception, string flowRunId);
 

@@ -36,7 +36,7 @@ internal sealed class EcsAgentServices : IDisposable
         ArgumentNullException.ThrowIfNull(client);
         var loggerFactory = options.LoggerFactory;
         var registry = new EcsTaskDefinitionRegistry(client, options.ReuseExistingTaskDefinitions, loggerFactory.CreateLogger<EcsTaskDefinitionRegistry>(), options.TimeProvider, options.ListTaskDefinitionFamilies);
-        var launcher = new EcsTaskLauncher(client, registry, loggerFactory.CreateLogger<EcsTaskLauncher>());
+        var launcher = new EcsTaskLauncher(client, loggerFactory.CreateLogger<EcsTaskLauncher>());
         var monitor = new EcsTaskMonitor(client, loggerFactory.CreateLogger<EcsTaskMonitor>());
         return new EcsAgentServices(client, ownsClient, registry, launcher, monitor);
     }

@@ -81,10 +81,6 @@ internal static partial class EcsLog
         Message = "ECS started no task for flow run {FlowRunId}: {Failures}")]
     public static partial void TaskNotStarted(this ILogger logger, string flowRunId, string failures);
 
-    [LoggerMessage(EventId = 273, EventName = "TaskDefinitionInactiveOnRun", Level = LogLevel.Warning,
-        Message = "RunTask for flow run {FlowRunId} says task definition {TaskDefinition} is inactive or missing ({Reason}); ensuring it again and retrying once")]
-    public static partial void TaskDefinitionInactiveOnRun(this ILogger logger, string flowRunId, string taskDefinition, string reason);
-
     [LoggerMessage(EventId = 274, EventName = "TooManyTasksStarted", Level = LogLevel.Error,
         Message = "ECS started {Count} tasks for flow run {FlowRunId} ({TaskArns}); one was expected")]
     public static partial void TooManyTasksStarted(this ILogger logger, string flowRunId, int count, string taskArns);

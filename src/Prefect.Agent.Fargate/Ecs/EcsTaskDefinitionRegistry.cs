@@ -30,10 +30,6 @@ internal sealed class EcsTaskDefinitionRegistry : ITaskDefinitionRegistry, IDisp
     private readonly bool reuseExisting;
     private readonly ILogger logger;
     private readonly ConcurrentDictionary<CacheKey, Entry> cache = new();
-
-    // Every answer given, with the request it stood for. The cache entry of a refused answer is dropped by the first
-    // run that reports it; the runs refused for the same answer at the same time find the request here.
-    private readonly ConcurrentDictionary<string, TaskDefinitionRequest> answered = new(StringComparer.Ordinal);
     private readonly CancellationTokenSource lifetime = new();
 
     // One family listing per prefix (default mode: prefect-task-; revisions mode: the flow-name slugs, no prefix).
@@ -41,6 +37,11 @@ internal sealed class EcsTaskDefinitionRegistry : ITaskDefinitionRegistry, IDisp
     private readonly TimeProvider timeProvider;
     private readonly bool listFamilies;
     private readonly int maxFamilyPages;
+
+    // Set once a registration made without a describe (the listing did not name the family) failed transiently, e.g.
+    // throttled because other agents of the account register too: from then on a family is described before it is
+    // registered, so that the revision another agent registered meanwhile is reused instead of duplicated.
+    private volatile bool describeFirst;
 
     /// <summary>Initializes a new instance of the <see cref="EcsTaskDefinitionRegistry"/> class.</summary>
     /// <param name="client">The ECS client.</param>
@@ -114,35 +115,25 @@ internal sealed class EcsTaskDefinitionRegistry : ITaskDefinitionRegistry, IDisp
         logger.TaskDefinitionInvalidated(family, "invalidated");
     }
 
-    /// <summary>
-    /// Forgets a task definition RunTask refused as inactive or missing, and ensures the definition it stood for again.
-    /// </summary>
-    /// <param name="taskDefinition">The refused <c>taskDefinition</c> this registry answered earlier.</param>
-    /// <param name="cancellationToken">Cancels the call.</param>
-    /// <returns>The new <c>taskDefinition</c>, or <see langword="null"/> when this registry did not answer it.</returns>
-    public async Task<string?> ReEnsureAsync(string taskDefinition, CancellationToken cancellationToken)
+    /// <inheritdoc/>
+    /// <remarks>
+    /// Only the cache entries that answered the refused value are dropped: other revisions of the family stay valid,
+    /// and concurrent runs refused for the same value do not drop each other's fresh entry; they share one
+    /// lookup/registration through the cache's single flight.
+    /// </remarks>
+    public async Task<string> EnsureAgainAsync(TaskDefinitionRequest request, string refusedTaskDefinition, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(taskDefinition);
-        TaskDefinitionRequest? request = null;
-
-        // Only the entries that answered the refused value are dropped: other revisions of the family stay valid,
-        // and concurrent runs refused for the same value do not drop each other's fresh entry.
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(refusedTaskDefinition);
         foreach (var pair in cache)
         {
-            if (string.Equals(pair.Value.Value, taskDefinition, StringComparison.Ordinal)
+            if (string.Equals(pair.Value.Value, refusedTaskDefinition, StringComparison.Ordinal)
                 && cache.TryRemove(pair))
             {
-                request ??= pair.Value.Request;
-                logger.TaskDefinitionInvalidated(pair.Key.Family, $"RunTask refused {taskDefinition}");
+                logger.TaskDefinitionInvalidated(pair.Key.Family, $"RunTask refused {refusedTaskDefinition}");
             }
         }
 
-        if (request is null && !answered.TryGetValue(taskDefinition, out request))
-        {
-            return null;
-        }
-
-        // Concurrent callers share one lookup/registration through the cache's single flight.
         return await EnsureAsync(request, cancellationToken).ConfigureAwait(false);
     }
 
@@ -165,6 +156,7 @@ internal sealed class EcsTaskDefinitionRegistry : ITaskDefinitionRegistry, IDisp
 
     private async Task RunSharedAsync(CacheKey key, Entry entry)
     {
+        var notListed = false;
         try
         {
             var family = entry.Request.Family;
@@ -172,16 +164,22 @@ internal sealed class EcsTaskDefinitionRegistry : ITaskDefinitionRegistry, IDisp
             var presence = index is null
                 ? TaskDefinitionFamilyPresence.Unknown
                 : await index.LookupAsync(family, lifetime.Token).ConfigureAwait(false);
+            notListed = presence == TaskDefinitionFamilyPresence.Absent && !describeFirst;
             var value = await new TaskDefinitionResolver(client, reuseExisting, logger)
-                .ResolveAsync(entry.Request, presence == TaskDefinitionFamilyPresence.Absent, lifetime.Token).ConfigureAwait(false);
+                .ResolveAsync(entry.Request, notListed, lifetime.Token).ConfigureAwait(false);
             MarkSeen(family);
-            answered[value] = entry.Request;
             entry.Value = value;
             entry.Completion.SetResult(value);
         }
         catch (Exception e)
         {
-            // A failure is not cached: the entry goes, so the next run asks ECS again.
+            // A failure is not cached: the entry goes, so the next run asks ECS again (each waiting run on its own
+            // back-off). After a blind registration failed transiently, the next attempts describe first.
+            if (notListed && e is DeploymentStepException { Kind: DeploymentFaultKind.Transient })
+            {
+                describeFirst = true;
+            }
+
             cache.TryRemove(new KeyValuePair<CacheKey, Entry>(key, entry));
             entry.Completion.SetException(e);
         }

@@ -8,23 +8,20 @@ namespace Prefect.Agent.Fargate.Ecs;
 /// <c>failures</c> when no task started (item 8).
 /// </summary>
 /// <remarks>
-/// When RunTask refuses the task definition as inactive or missing (deregistered after the registry cached it) and the
-/// registry answered that definition, the launcher has the registry forget it and ensure it again, then retries RunTask
-/// once with the new answer and the same body (clientToken included: ECS records a token only for a request that
-/// started tasks).
+/// When RunTask refuses the task definition as inactive or missing (deregistered after the registry answered it), the
+/// launcher throws <see cref="TaskDefinitionInactiveException"/>: the pipeline has the registry, whichever it is, ensure
+/// the definition again and retries once (<see cref="ITaskDefinitionRegistry.EnsureAgainAsync"/>).
 /// </remarks>
 internal sealed class EcsTaskLauncher : ITaskLauncher
 {
     private readonly IEcsClient client;
-    private readonly EcsTaskDefinitionRegistry? registry;
     private readonly ILogger logger;
 
-    public EcsTaskLauncher(IEcsClient client, EcsTaskDefinitionRegistry? registry, ILogger logger)
+    public EcsTaskLauncher(IEcsClient client, ILogger logger)
     {
         ArgumentNullException.ThrowIfNull(client);
         ArgumentNullException.ThrowIfNull(logger);
         this.client = client;
-        this.registry = registry;
         this.logger = logger;
     }
 
@@ -44,26 +41,9 @@ internal sealed class EcsTaskLauncher : ITaskLauncher
         {
             throw await ConflictAsync(request, e, cancellationToken).ConfigureAwait(false);
         }
-        catch (AwsServiceException e) when (registry is not null && taskDefinition is not null && EcsErrors.IsTaskDefinitionInactiveOrMissing(e))
+        catch (AwsServiceException e) when (taskDefinition is not null && EcsErrors.IsTaskDefinitionInactiveOrMissing(e))
         {
-            logger.TaskDefinitionInactiveOnRun(request.FlowRunId, taskDefinition, e.ErrorMessage ?? e.ErrorCode);
-            var renewed = await registry.ReEnsureAsync(taskDefinition, cancellationToken).ConfigureAwait(false);
-            if (renewed is null)
-            {
-                throw;
-            }
-
-            var retry = (JsonObject)body.DeepClone();
-            retry["taskDefinition"] = renewed;
-            logger.RunningTask(request.FlowRunId, renewed);
-            try
-            {
-                response = await client.RunTaskAsync(retry, cancellationToken).ConfigureAwait(false);
-            }
-            catch (AwsServiceException conflict) when (EcsErrors.IsConflict(conflict))
-            {
-                throw await ConflictAsync(request, conflict, cancellationToken).ConfigureAwait(false);
-            }
+            throw new TaskDefinitionInactiveException(taskDefinition, e.Message, e);
         }
 
         return Read(request.FlowRunId, response);

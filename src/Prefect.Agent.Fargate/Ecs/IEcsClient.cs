@@ -10,6 +10,17 @@ internal interface IEcsClient
 {
     Task<JsonObject> RegisterTaskDefinitionAsync(JsonObject request, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Registers a task definition; with <paramref name="retryThrottling"/> off, a throttled attempt is not retried by
+    /// the client (other retryable errors still are), so that the caller can look before it registers again.
+    /// </summary>
+    /// <param name="request">The RegisterTaskDefinition body.</param>
+    /// <param name="retryThrottling">Whether the client retries a throttled attempt.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The response body.</returns>
+    Task<JsonObject> RegisterTaskDefinitionAsync(JsonObject request, bool retryThrottling, CancellationToken cancellationToken) =>
+        RegisterTaskDefinitionAsync(request, cancellationToken);
+
     Task<JsonObject> DescribeTaskDefinitionAsync(JsonObject request, CancellationToken cancellationToken);
 
     Task<JsonObject> ListTaskDefinitionsAsync(JsonObject request, CancellationToken cancellationToken);

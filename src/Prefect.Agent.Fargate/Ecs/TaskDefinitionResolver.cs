@@ -37,7 +37,16 @@ internal sealed class TaskDefinitionResolver
         if (familyNotListed)
         {
             logger.TaskDefinitionFamilyNotListed(request.Family);
-            return await RegisterAsync(request, cancellationToken).ConfigureAwait(false);
+            try
+            {
+                return await RegisterAsync(request, cancellationToken, retryThrottling: false).ConfigureAwait(false);
+            }
+            catch (AwsServiceException e) when (e.Reason == "ThrottlingException")
+            {
+                // Throttled: other agents of the account may be registering this family right now (their listings said
+                // absent too). Look before registering again, so that their revision is reused rather than duplicated.
+                return await ResolveAsync(request, familyNotListed: false, cancellationToken).ConfigureAwait(false);
+            }
         }
 
         logger.CheckingTaskDefinition(request.Family);
@@ -218,12 +227,12 @@ internal sealed class TaskDefinitionResolver
             .ToList();
     }
 
-    private async Task<string> RegisterAsync(TaskDefinitionRequest request, CancellationToken cancellationToken)
+    private async Task<string> RegisterAsync(TaskDefinitionRequest request, CancellationToken cancellationToken, bool retryThrottling = true)
     {
         logger.RegisteringTaskDefinition(request.Family);
         var body = (JsonObject)request.RegisterRequest.DeepClone();
         body["family"] ??= request.Family;
-        var response = await client.RegisterTaskDefinitionAsync(body, cancellationToken).ConfigureAwait(false);
+        var response = await client.RegisterTaskDefinitionAsync(body, retryThrottling, cancellationToken).ConfigureAwait(false);
         var arn = ArnOf(response["taskDefinition"] as JsonObject, request.Family);
         logger.TaskDefinitionRegistered(arn);
         return arn;

@@ -106,6 +106,13 @@ public static class FargateAgentServiceCollectionExtensions
             sp.GetService<ITaskDefinitionRegistry>() ?? sp.GetRequiredKeyedService<EcsAgentServices>(name).Registry);
         services.TryAddKeyedSingleton<ITaskLauncher>(name, (sp, _) =>
             sp.GetService<ITaskLauncher>() ?? sp.GetRequiredKeyedService<EcsAgentServices>(name).Launcher);
+        services.TryAddKeyedSingleton<ITaskMonitor>(name, (sp, _) =>
+            sp.GetService<ITaskMonitor>() ?? sp.GetRequiredKeyedService<EcsAgentServices>(name).Monitor);
+
+        // The run-state reader of the task watch and the reconciler: one registered for the agent (AddFlowRunMonitor),
+        // one without a key, or else the flow-run source when it is one (the Prefect source is).
+        services.TryAddKeyedSingleton<IFlowRunMonitor>(name, (sp, _) =>
+            sp.GetService<IFlowRunMonitor>() ?? (sp.GetRequiredKeyedService<IFlowRunSource>(name) as IFlowRunMonitor)!);
         services.TryAddKeyedSingleton<IExternalKwargsProvider>(name, (sp, _) =>
             sp.GetService<IExternalKwargsProvider>() ?? sp.GetRequiredService<AgentComposition>().CreateExternalKwargs(Resolve(sp, name)));
 
@@ -125,7 +132,9 @@ public static class FargateAgentServiceCollectionExtensions
             sp.GetRequiredKeyedService<IFlowRunSource>(name),
             sp.GetRequiredKeyedService<ITaskDefinitionRegistry>(name),
             sp.GetRequiredKeyedService<ITaskLauncher>(name),
-            sp.GetRequiredKeyedService<IExternalKwargsProvider>(name));
+            sp.GetRequiredKeyedService<IExternalKwargsProvider>(name),
+            new DeferredTaskMonitor(() => sp.GetRequiredKeyedService<ITaskMonitor>(name)),
+            sp.GetKeyedService<IFlowRunMonitor>(name));
         sp.GetRequiredService<FargateAgentRegistry>().Add(name, agent);
 
         // The hosted service logs a fatal error once, with what the host does about it; the agent does not log it too.

@@ -22,10 +22,10 @@ internal sealed class FlowRunDeployer
     private readonly TimeProvider timeProvider;
 
     /// <summary>The back-off before the first retry (before jitter).</summary>
-    internal static readonly TimeSpan FirstRetryDelay = TimeSpan.FromSeconds(1);
+    internal static readonly TimeSpan DefaultFirstRetryDelay = TimeSpan.FromSeconds(1);
 
     /// <summary>The longest back-off between two attempts (before jitter).</summary>
-    internal static readonly TimeSpan MaxRetryDelay = TimeSpan.FromSeconds(30);
+    internal static readonly TimeSpan DefaultMaxRetryDelay = TimeSpan.FromSeconds(30);
 
     public FlowRunDeployer(
         AgentOptions options,
@@ -47,6 +47,12 @@ internal sealed class FlowRunDeployer
         this.logger = logger;
         timeProvider = options.TimeProvider;
     }
+
+    /// <summary>Gets the back-off before the first retry (before jitter); tests shorten it through the composition.</summary>
+    public TimeSpan FirstRetryDelay { get; init; } = DefaultFirstRetryDelay;
+
+    /// <summary>Gets the longest back-off between two attempts (before jitter).</summary>
+    public TimeSpan MaxRetryDelay { get; init; } = DefaultMaxRetryDelay;
 
     /// <summary>Gets or sets the tenant the backend answered at registration (the flow container's tenant with the API key).</summary>
     public string? RegisteredTenantId { get; set; }
@@ -251,7 +257,7 @@ internal sealed class FlowRunDeployer
     /// </summary>
     /// <param name="attempt">The attempt that failed (1-based).</param>
     /// <returns>The delay.</returns>
-    internal static TimeSpan RetryDelay(int attempt)
+    internal TimeSpan RetryDelay(int attempt)
     {
         var ceiling = Math.Min(MaxRetryDelay.TotalSeconds, FirstRetryDelay.TotalSeconds * Math.Pow(2, Math.Min(attempt - 1, 16)));
 #pragma warning disable CA5394 // Jitter, not security.
@@ -270,13 +276,23 @@ internal sealed class FlowRunDeployer
 
         var plan = planner.Plan(run, version, external, RegisteredTenantId);
         var cluster = TextOf(plan.RunTask["cluster"]);
-        var taskDefinition = await registry().EnsureAsync(plan.TaskDefinition, cancellationToken).ConfigureAwait(false);
-        definitionResolved(taskDefinition);
-        plan.RunTask["taskDefinition"] = taskDefinition;
+        string? taskDefinition = null;
         TaskLaunchResult launched;
         try
         {
-            launched = await launcher().RunTaskAsync(new TaskLaunchRequest { FlowRunId = run.Id, Request = plan.RunTask }, cancellationToken).ConfigureAwait(false);
+            launched = await DefinitionAndLaunch.EnsureAndLaunchAsync(
+                registry(),
+                launcher(),
+                plan,
+                () => planner.Plan(run, version, external, RegisteredTenantId),
+                run.Id,
+                definition =>
+                {
+                    taskDefinition = definition;
+                    definitionResolved(definition);
+                },
+                logger,
+                cancellationToken).ConfigureAwait(false);
         }
         catch (TaskLaunchConflictException conflict)
         {

@@ -38,7 +38,7 @@ internal static partial class TaskWatchLog
     [LoggerMessage(EventId = 613, EventName = "ReconcileRunFailed", Level = LogLevel.Warning, Message = "Reconciling flow run {FlowRunId} failed; trying again next interval")]
     public static partial void ReconcileRunFailed(this ILogger logger, Exception exception, string flowRunId);
 
-    [LoggerMessage(EventId = 614, EventName = "WatchUnavailable", Level = LogLevel.Information, Message = "The flow run source does not implement IFlowRunMonitor: no task watch and no reconciliation")]
+    [LoggerMessage(EventId = 614, EventName = "WatchUnavailable", Level = LogLevel.Information, Message = "No IFlowRunMonitor (the flow run source is none and none was supplied): no task watch and no reconciliation")]
     public static partial void WatchUnavailable(this ILogger logger);
 
     [LoggerMessage(EventId = 615, EventName = "LaunchConflict", Level = LogLevel.Information, Message = "Flow run {FlowRunId} already has a task (RunTask clientToken conflict): {TaskArn}; not failing it")]

@@ -16,6 +16,7 @@ internal sealed class DeploymentTracker : IDisposable
     private readonly ConcurrentDictionary<string, Task> inFlight = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<Task, byte> trailing = new();
     private readonly ConcurrentDictionary<string, SlotLease> leases = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, byte> waitingForRetry = new(StringComparer.Ordinal);
     private readonly SemaphoreSlim slots;
     private readonly TimeProvider timeProvider;
     private readonly ILogger logger;
@@ -35,6 +36,9 @@ internal sealed class DeploymentTracker : IDisposable
     public int Count => inFlight.Count;
 
     public IReadOnlyCollection<string> InFlightIds => inFlight.Keys.ToArray();
+
+    /// <summary>Gets the runs in flight that wait for a deployment retry (their back-off, or a slot to retry in).</summary>
+    public IReadOnlyCollection<string> WaitingForRetryIds => waitingForRetry.Keys.Order(StringComparer.Ordinal).ToArray();
 
     public bool Contains(string flowRunId) => inFlight.ContainsKey(flowRunId);
 
@@ -101,11 +105,19 @@ internal sealed class DeploymentTracker : IDisposable
         }
 
         lease.Held = false;
-        slots.Release();
-        SlotFreed.Set();
-        await Task.Delay(delay, timeProvider, cancellationToken).ConfigureAwait(false);
-        await slots.WaitAsync(cancellationToken).ConfigureAwait(false);
-        lease.Held = true;
+        waitingForRetry.TryAdd(flowRunId, 0);
+        try
+        {
+            slots.Release();
+            SlotFreed.Set();
+            await Task.Delay(delay, timeProvider, cancellationToken).ConfigureAwait(false);
+            await slots.WaitAsync(cancellationToken).ConfigureAwait(false);
+            lease.Held = true;
+        }
+        finally
+        {
+            waitingForRetry.TryRemove(flowRunId, out _);
+        }
     }
 
     public void Dispose() => slots.Dispose();

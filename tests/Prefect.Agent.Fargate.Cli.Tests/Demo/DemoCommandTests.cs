@@ -22,21 +22,66 @@ public class DemoCommandTests
 
         var output = cli.Out.ToString();
         Assert.True(code == ExitCodes.Success, output + cli.Error);
-        Assert.Equal(6, prefect!.FlowRuns.Count);
-        Assert.All(prefect.FlowRuns, r => Assert.Equal("Submitted", r.State));
-        Assert.Equal(6, ecs!.Tasks.Count);
-        Assert.Equal(3, ecs.TaskDefinitions.Count);
-        Assert.Contains("[####################] 6/6 flow runs submitted", output, StringComparison.Ordinal);
+        Assert.Equal(7, prefect!.FlowRuns.Count);
+        Assert.Equal(6, prefect.FlowRuns.Count(r => r.State == "Submitted"));
+        Assert.Equal(7, ecs!.Tasks.Count);
+        Assert.Equal(4, ecs.TaskDefinitions.Count);
+        Assert.Contains("[####################] 7/7 flow runs submitted", output, StringComparison.Ordinal);
         Assert.Contains("flow run", output, StringComparison.Ordinal);
         Assert.Contains("task definition", output, StringComparison.Ordinal);
         Assert.Contains("final state", output, StringComparison.Ordinal);
-        Assert.Contains("6 flow runs: 6 Submitted", output, StringComparison.Ordinal);
-        foreach (var task in ecs.Tasks)
+        Assert.Contains("reason", output, StringComparison.Ordinal);
+        Assert.Contains("7 flow runs: 1 Failed, 6 Submitted", output, StringComparison.Ordinal);
+        foreach (var task in ecs.Tasks.Where(t => t.Task["startedBy"]!.GetValue<string>() != Broken(prefect).Id))
         {
             var row = output.Split('\n').Single(l => l.Contains(task.TaskArn, StringComparison.Ordinal));
             Assert.Contains(DemoResults.FamilyAndRevision(task.TaskDefinitionArn), row, StringComparison.Ordinal);
             Assert.EndsWith("Submitted", row, StringComparison.Ordinal);
         }
+    }
+
+    [Fact]
+    public async Task InvokeAsync_Demo_TheFlowWhoseImageCannotBePulledEndsFailedWithEcsReason()
+    {
+        FakePrefectApi? prefect = null;
+        FakeEcs? ecs = null;
+        var cli = new CliHarness { DemoScenario = new DemoScenario { ConfigureFakes = (p, e) => (prefect, ecs) = (p, e) } };
+
+        var code = await cli.RunAsync("demo");
+
+        var output = cli.Out.ToString();
+        Assert.True(code == ExitCodes.Success, output + cli.Error);
+        var broken = Broken(prefect!);
+        Assert.Equal(["Submitted", "Failed"], broken.States.Select(s => s.Type));
+        var task = Assert.Single(ecs!.Tasks, t => t.Task["startedBy"]!.GetValue<string>() == broken.Id);
+        Assert.Contains(task.TaskArn, broken.StateMessage, StringComparison.Ordinal);
+        Assert.Contains("Stop code: TaskFailedToStart", broken.StateMessage, StringComparison.Ordinal);
+        Assert.Contains("CannotPullContainerError", broken.StateMessage, StringComparison.Ordinal);
+        var row = output.Split('\n').Single(l => l.Contains(task.TaskArn, StringComparison.Ordinal));
+        Assert.StartsWith("nightly-report-1", row, StringComparison.Ordinal);
+        Assert.Matches(@"\sFailed\s+TaskFailedToStart: CannotPullContainerError: ", row);
+        Assert.EndsWith("failed to resolve ref " + DemoScenario.MissingImage + ": not found", row, StringComparison.Ordinal);
+        Assert.Contains(prefect!.Logs, l => l.FlowRunId == broken.Id && l.Level == "ERROR" && l.Message == broken.StateMessage);
+    }
+
+    [Fact]
+    public async Task InvokeAsync_DemoWhenTheFailingTaskIsNeverReported_ExitsOneSayingSo()
+    {
+        // The task watch off: the broken flow's run stays Submitted, and the demo must not pass for it.
+        var cli = new CliHarness
+        {
+            DemoScenario = new DemoScenario
+            {
+                Runs = [new DemoFlowRun("nightly-report", TimeSpan.Zero, Image: DemoScenario.MissingImage, FailsToStart: true)],
+                Timeout = TimeSpan.FromSeconds(4),
+                ConfigureAgent = o => o.TaskWatchInterval = TimeSpan.Zero,
+            },
+        };
+
+        var code = await cli.RunAsync("demo");
+
+        Assert.Equal(ExitCodes.Failure, code);
+        Assert.Contains("still waiting for nightly-report-1", cli.Error.ToString(), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -67,7 +112,7 @@ public class DemoCommandTests
 
         var output = cli.Out.ToString();
         Assert.True(code == ExitCodes.Success, output + cli.Error);
-        Assert.Contains("\r[####################] 6/6 flow runs submitted\n", output, StringComparison.Ordinal);
+        Assert.Contains("\r[####################] 7/7 flow runs submitted\n", output, StringComparison.Ordinal);
         Assert.DoesNotContain("submitted\n[", output, StringComparison.Ordinal);
     }
 
@@ -165,4 +210,6 @@ public class DemoCommandTests
             }
         }
     }
+
+    private static FakeFlowRun Broken(FakePrefectApi prefect) => prefect.FlowRuns.Single(r => r.FlowName == "nightly-report");
 }

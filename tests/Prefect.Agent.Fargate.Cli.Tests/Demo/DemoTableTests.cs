@@ -22,6 +22,23 @@ public class DemoTableTests
     }
 
     [Fact]
+    public void Render_ARowWithAReason_AddsAReasonColumnEmptyForTheOthers()
+    {
+        var table = DemoTable.Render(
+        [
+            new DemoRow("run-1", "f:1", "arn-1", "Submitted"),
+            new DemoRow("run-2", "g:1", "arn-2", "Failed", "TaskFailedToStart: CannotPullContainerError: not found"),
+        ]);
+
+        Assert.Equal(
+            "flow run  task definition  task ARN  final state  reason\n"
+            + "--------  ---------------  --------  -----------  ------------------------------------------------------\n"
+            + "run-1     f:1              arn-1     Submitted\n"
+            + "run-2     g:1              arn-2     Failed       TaskFailedToStart: CannotPullContainerError: not found\n",
+            table);
+    }
+
+    [Fact]
     public void Render_NoRows_IsHeaderOnly()
     {
         Assert.Equal(

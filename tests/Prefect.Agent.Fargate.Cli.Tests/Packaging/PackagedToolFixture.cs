@@ -31,6 +31,11 @@ public sealed class PackagedToolFixture : IAsyncLifetime
 
     public ProcessResult? Install { get; private set; }
 
+    public ProcessResult? PackRid { get; private set; }
+
+    /// <summary>Gets the RID of the Native AOT tool package built here (the tool lists linux-x64 only).</summary>
+    public static string NativeRid => System.Runtime.InteropServices.RuntimeInformation.RuntimeIdentifier;
+
     public string ToolPath => Path.Combine(ToolDirectory, OperatingSystem.IsWindows() ? "prefect-fargate-agent.exe" : "prefect-fargate-agent");
 
     public async Task InitializeAsync()
@@ -51,6 +56,22 @@ public sealed class PackagedToolFixture : IAsyncLifetime
         if (Pack.ExitCode != 0)
         {
             return;
+        }
+
+        // The tool's RID packages (.NET 10 RID-specific tools): the framework-dependent fallback, and the Native AOT
+        // build of this machine's RID, which `dotnet tool install` prefers (AOT does not cross-compile, so only here).
+        foreach (var rid in (string[])["any", NativeRid])
+        {
+            PackRid = await ProcessRunner.RunAsync(
+                ProcessRunner.DotnetHost,
+                ["pack", Path.Combine(RepositoryRoot, Projects[2]), "-c", "Release", "-r", rid, "-o", PackageDirectory, "-nodeReuse:false"],
+                RepositoryRoot,
+                PackTimeout);
+            if (PackRid.ExitCode != 0)
+            {
+                Pack = PackRid;
+                return;
+            }
         }
 
         Install = await ProcessRunner.RunAsync(

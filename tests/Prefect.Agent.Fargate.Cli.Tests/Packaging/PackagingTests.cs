@@ -13,15 +13,17 @@ public class PackagingTests : IClassFixture<PackagedToolFixture>
     }
 
     [Theory]
-    [InlineData("Prefect.Agent.Fargate")]
-    [InlineData("Prefect.Agent.Fargate.Testing")]
-    [InlineData("Prefect.Agent.Fargate.Cli")]
-    public void Pack_EachPackage_HasReadmeLicenceVersionAndSymbols(string id)
+    [InlineData("Prefect.Agent.Fargate", true)]
+    [InlineData("Prefect.Agent.Fargate.Testing", true)]
+    [InlineData("Prefect.Agent.Fargate.Cli", false)]
+    [InlineData("Prefect.Agent.Fargate.Cli.any", true)]
+    [InlineData("Prefect.Agent.Fargate.Cli.linux-x64", false)]
+    public void Pack_EachPackage_HasReadmeLicenceVersionAndSymbols(string id, bool symbols)
     {
         Assert.True(packed.Pack?.ExitCode == 0, packed.Pack?.ToString());
         var nupkg = Path.Combine(packed.PackageDirectory, $"{id}.{packed.Version}.nupkg");
         Assert.True(File.Exists(nupkg), $"{nupkg} missing; found: {string.Join(", ", Directory.GetFiles(packed.PackageDirectory))}");
-        Assert.True(File.Exists(Path.ChangeExtension(nupkg, ".snupkg")), "symbol package missing for " + id);
+        Assert.Equal(symbols, File.Exists(Path.ChangeExtension(nupkg, ".snupkg")));
 
         using var zip = ZipFile.OpenRead(nupkg);
         Assert.NotNull(zip.GetEntry("README.md"));
@@ -41,14 +43,88 @@ public class PackagingTests : IClassFixture<PackagedToolFixture>
     [InlineData("Prefect.Agent.Fargate", "lib/net8.0/Prefect.Agent.Fargate.xml")]
     [InlineData("Prefect.Agent.Fargate", "lib/net10.0/Prefect.Agent.Fargate.xml")]
     [InlineData("Prefect.Agent.Fargate.Testing", "lib/net10.0/Prefect.Agent.Fargate.Testing.xml")]
-    [InlineData("Prefect.Agent.Fargate.Cli", "tools/net10.0/any/prefect-fargate-agent.dll")]
-    [InlineData("Prefect.Agent.Fargate.Cli", "tools/net10.0/any/DotnetToolSettings.xml")]
+    [InlineData("Prefect.Agent.Fargate.Cli", "tools/any/any/DotnetToolSettings.xml")]
+    [InlineData("Prefect.Agent.Fargate.Cli.any", "tools/net10.0/any/prefect-fargate-agent.dll")]
+    [InlineData("Prefect.Agent.Fargate.Cli.linux-x64", "tools/any/linux-x64/prefect-fargate-agent")]
     public void Pack_Package_ContainsItsAssembliesAndXmlDocs(string id, string entry)
     {
         Assert.True(packed.Pack?.ExitCode == 0, packed.Pack?.ToString());
         using var zip = ZipFile.OpenRead(Path.Combine(packed.PackageDirectory, $"{id}.{packed.Version}.nupkg"));
 
         Assert.NotNull(zip.GetEntry(entry));
+    }
+
+    [Fact]
+    public void Pack_AnyFallback_NeedsOnlyThePlainNetRuntime()
+    {
+        Assert.True(packed.Pack?.ExitCode == 0, packed.Pack?.ToString());
+        using var zip = ZipFile.OpenRead(Path.Combine(packed.PackageDirectory, $"Prefect.Agent.Fargate.Cli.any.{packed.Version}.nupkg"));
+        using var stream = zip.GetEntry("tools/net10.0/any/prefect-fargate-agent.runtimeconfig.json")!.Open();
+        var options = System.Text.Json.Nodes.JsonNode.Parse(stream)!["runtimeOptions"]!;
+
+        // One framework, Microsoft.NETCore.App: `start` and `validate` run on a runtime-only image (no ASP.NET Core).
+        Assert.Equal("Microsoft.NETCore.App", options["framework"]?["name"]?.GetValue<string>());
+        Assert.Null(options["frameworks"]);
+        Assert.DoesNotContain(zip.Entries, e => e.Name.StartsWith("Microsoft.AspNetCore", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Pack_ToolSettings_NameTheNativeAndTheFallbackPackages()
+    {
+        Assert.True(packed.Pack?.ExitCode == 0, packed.Pack?.ToString());
+        using var zip = ZipFile.OpenRead(Path.Combine(packed.PackageDirectory, $"Prefect.Agent.Fargate.Cli.{packed.Version}.nupkg"));
+        using var stream = zip.GetEntry("tools/any/any/DotnetToolSettings.xml")!.Open();
+        var settings = XDocument.Load(stream).ToString();
+
+        Assert.Contains("Prefect.Agent.Fargate.Cli.linux-x64", settings, StringComparison.Ordinal);
+        Assert.Contains("Prefect.Agent.Fargate.Cli.any", settings, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Pack_NativePackage_CarriesTheBinaryWithoutSymbolsOrDocs()
+    {
+        Assert.True(packed.Pack?.ExitCode == 0, packed.Pack?.ToString());
+        using var zip = ZipFile.OpenRead(Path.Combine(packed.PackageDirectory, $"Prefect.Agent.Fargate.Cli.{PackagedToolFixture.NativeRid}.{packed.Version}.nupkg"));
+
+        var tools = zip.Entries.Where(e => e.FullName.StartsWith("tools/", StringComparison.Ordinal)).Select(e => e.Name).Order(StringComparer.Ordinal);
+        Assert.Equal(["DotnetToolSettings.xml", "prefect-fargate-agent"], tools);
+    }
+
+    [Fact]
+    public void InstalledTool_OnThisMachine_IsTheNativeAotPackage()
+    {
+        AssertInstalled();
+        var store = Path.Combine(packed.ToolDirectory, ".store");
+
+        // The RID package of this machine was installed, and its command is one native executable: no managed entry
+        // assembly and no runtimeconfig beside it (a JIT tool has both).
+        var installed = Directory.GetDirectories(store, "*", SearchOption.AllDirectories).Select(Path.GetFileName).ToList();
+        Assert.Contains("prefect.agent.fargate.cli." + PackagedToolFixture.NativeRid, installed);
+        var command = Directory.GetFiles(store, "prefect-fargate-agent", SearchOption.AllDirectories).Single();
+        var beside = Directory.GetFiles(Path.GetDirectoryName(command)!).Select(Path.GetFileName).Order(StringComparer.Ordinal);
+        Assert.Equal(["DotnetToolSettings.xml", "prefect-fargate-agent"], beside);
+        var header = new byte[4];
+        using (var file = File.OpenRead(command))
+        {
+            file.ReadExactly(header);
+        }
+
+        Assert.Equal("\u007fELF", System.Text.Encoding.ASCII.GetString(header));
+    }
+
+    [Fact]
+    public async Task InstalledTool_StartHelp_PrintsWhatTheJitBuildPrints()
+    {
+        AssertInstalled();
+
+        var native = await packed.RunToolAsync("start", "--help");
+        var jit = await ProcessRunner.RunAsync(
+            ProcessRunner.DotnetHost, [Path.Combine(AppContext.BaseDirectory, "prefect-fargate-agent.dll"), "start", "--help"], packed.Root, TimeSpan.FromMinutes(2));
+
+        Assert.True(native.ExitCode == 0, native.ToString());
+        Assert.True(jit.ExitCode == 0, jit.ToString());
+        Assert.Contains("--label", native.Output, StringComparison.Ordinal);
+        Assert.Equal(jit.Output, native.Output);
     }
 
     [Fact]
@@ -97,7 +173,8 @@ public class PackagingTests : IClassFixture<PackagedToolFixture>
         Assert.True(result.ExitCode == 0, result.ToString());
         Assert.Contains("task definition", result.Output, StringComparison.Ordinal);
         Assert.Contains("final state", result.Output, StringComparison.Ordinal);
-        Assert.Contains("6 flow runs: 6 Submitted", result.Output, StringComparison.Ordinal);
+        Assert.Contains("7 flow runs: 1 Failed, 6 Submitted", result.Output, StringComparison.Ordinal);
+        Assert.Contains("TaskFailedToStart: CannotPullContainerError", result.Output, StringComparison.Ordinal);
     }
 
     private void AssertInstalled()

@@ -14,7 +14,7 @@ public sealed class EcsTaskLauncherTests
     {
         var arn = ecs.Seed(Default().RegisterRequest);
         var body = RunBody(arn);
-        var launcher = new EcsTaskLauncher(ecs, registry: null, NullLogger.Instance);
+        var launcher = new EcsTaskLauncher(ecs, NullLogger.Instance);
 
         var result = await launcher.RunTaskAsync(new TaskLaunchRequest { FlowRunId = "run-1", Request = body }, CancellationToken.None);
 
@@ -31,7 +31,7 @@ public sealed class EcsTaskLauncherTests
               {"arn":"arn:aws:ecs:us-east-1:123456789012:container-instance/ci-1","reason":"RESOURCE:MEMORY","detail":"needs 4096 MiB"},
               {"arn":"arn:aws:ecs:us-east-1:123456789012:container-instance/ci-2","reason":"AGENT","detail":"agent disconnected"}]}
             """)!.AsObject();
-        var launcher = new EcsTaskLauncher(ecs, registry: null, NullLogger.Instance);
+        var launcher = new EcsTaskLauncher(ecs, NullLogger.Instance);
 
         var error = await Assert.ThrowsAsync<TaskLaunchException>(() => launcher.RunTaskAsync(Request("td:1"), CancellationToken.None));
 
@@ -45,7 +45,7 @@ public sealed class EcsTaskLauncherTests
     public async Task RunTaskAsync_EmptyTasksWithoutFailures_ThrowsSayingSo()
     {
         ecs.RunTaskAnswer = _ => new JsonObject { ["tasks"] = new JsonArray() };
-        var launcher = new EcsTaskLauncher(ecs, registry: null, NullLogger.Instance);
+        var launcher = new EcsTaskLauncher(ecs, NullLogger.Instance);
 
         var error = await Assert.ThrowsAsync<TaskLaunchException>(() => launcher.RunTaskAsync(Request("td:1"), CancellationToken.None));
 
@@ -57,7 +57,7 @@ public sealed class EcsTaskLauncherTests
     public async Task RunTaskAsync_MoreThanOneTaskStarted_ThrowsNamingEveryTask()
     {
         ecs.RunTaskAnswer = _ => JsonNode.Parse("""{"tasks":[{"taskArn":"arn:task/1"},{"taskArn":"arn:task/2"}],"failures":[]}""")!.AsObject();
-        var launcher = new EcsTaskLauncher(ecs, registry: null, NullLogger.Instance);
+        var launcher = new EcsTaskLauncher(ecs, NullLogger.Instance);
 
         var error = await Assert.ThrowsAsync<InvalidOperationException>(() => launcher.RunTaskAsync(Request("td:1"), CancellationToken.None));
 
@@ -66,33 +66,35 @@ public sealed class EcsTaskLauncherTests
     }
 
     [Fact]
-    public async Task RunTaskAsync_CachedDefinitionDeregistered_ReEnsuresAndRetriesOnce()
+    public async Task RunTaskAsync_DefinitionDeregistered_ThrowsTaskDefinitionInactiveNamingItWithoutRetrying()
+    {
+        var arn = ecs.Seed(Default().RegisterRequest);
+        ecs.Deregister(arn);
+        var launcher = new EcsTaskLauncher(ecs, NullLogger.Instance);
+
+        var error = await Assert.ThrowsAsync<TaskDefinitionInactiveException>(() => launcher.RunTaskAsync(Request(arn), CancellationToken.None));
+
+        // The launcher only reports: the pipeline has the registry (the user's, or the default) ensure it again.
+        Assert.Equal(arn, error.TaskDefinition);
+        Assert.Equal(DeploymentFaultKind.Permanent, error.Kind);
+        Assert.Equal("TaskDefinition is inactive", Assert.IsType<AwsServiceException>(error.InnerException).ErrorMessage);
+        Assert.Contains("TaskDefinition is inactive", error.Message, StringComparison.Ordinal);
+        Assert.Equal(["RunTask"], ecs.Operations);
+    }
+
+    [Fact]
+    public async Task EnsureAgainAsync_DefaultRegistry_DropsTheRefusedAnswerAndRegistersAgain()
     {
         using var services = EcsAgentServices.Create(new AgentOptions(), ecs);
         var first = await services.Registry.EnsureAsync(Default(), CancellationToken.None);
         ecs.Deregister(first);
         ecs.ClearCalls();
 
-        var result = await services.Launcher.RunTaskAsync(Request(first), CancellationToken.None);
+        var renewed = await services.Registry.EnsureAgainAsync(Default(), first, CancellationToken.None);
 
-        Assert.NotNull(result.TaskArn);
-        Assert.Equal(["RunTask", "DescribeTaskDefinition", "RegisterTaskDefinition", "RunTask"], ecs.Operations);
-        Assert.Equal(Arn("prefect-task-aaaaaaaa", 2), ecs.Calls[3].Request["taskDefinition"]!.ToString());
-        Assert.Equal("token-1", ecs.Calls[3].Request["clientToken"]!.ToString());
-        Assert.Equal(Arn("prefect-task-aaaaaaaa", 2), await services.Registry.EnsureAsync(Default(), CancellationToken.None));
-    }
-
-    [Fact]
-    public async Task RunTaskAsync_InactiveDefinitionTheRegistryNeverAnswered_Propagates()
-    {
-        var arn = ecs.Seed(Default().RegisterRequest);
-        ecs.Deregister(arn);
-        using var services = EcsAgentServices.Create(new AgentOptions(), ecs);
-
-        var error = await Assert.ThrowsAsync<AwsServiceException>(() => services.Launcher.RunTaskAsync(Request(arn), CancellationToken.None));
-
-        Assert.Equal("TaskDefinition is inactive", error.ErrorMessage);
-        Assert.Equal(["RunTask"], ecs.Operations);
+        Assert.Equal(Arn("prefect-task-aaaaaaaa", 2), renewed);
+        Assert.Equal(["DescribeTaskDefinition", "RegisterTaskDefinition"], ecs.Operations);
+        Assert.Equal(renewed, await services.Registry.EnsureAsync(Default(), CancellationToken.None));
     }
 
     [Fact]

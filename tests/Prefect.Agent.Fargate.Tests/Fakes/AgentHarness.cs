@@ -31,8 +31,12 @@ internal sealed class AgentHarness
     public Func<IEnumerable<KeyValuePair<string, JsonNode?>>, Func<string, string?>?, ParsedKwargs> ParseKwargs { get; set; } =
         (_, _) => new ParsedKwargs(new JsonObject(), new JsonObject(), new JsonObject());
 
+    /// <summary>Gets or sets the deployment retry back-off (first, cap); <see langword="null"/>: the agent's 1 s and 30 s.</summary>
+    public (TimeSpan First, TimeSpan Max)? DeploymentRetryDelays { get; set; }
+
     public AgentComposition Composition => new()
     {
+        DeploymentRetryDelays = DeploymentRetryDelays,
         Environment = key => Environment.TryGetValue(key, out var value) ? value : null,
         ParseLiteral = FakeLiteral.Parse,
         ParseKwargs = ParseKwargs,

@@ -19,7 +19,7 @@ public sealed class LaunchConflictTests
             },
         };
         ecs.FailNext("RunTask", RecordingEcsClient.Error("RunTask", "ConflictException", "The clientToken is already in use with a different RunTask request."));
-        var launcher = new EcsTaskLauncher(ecs, registry: null, NullLogger.Instance);
+        var launcher = new EcsTaskLauncher(ecs, NullLogger.Instance);
         var body = new JsonObject { ["taskDefinition"] = "prefect-task-abc", ["cluster"] = "prefect", ["startedBy"] = "run-1", ["clientToken"] = "run-1-8" };
 
         var ex = await Assert.ThrowsAsync<TaskLaunchConflictException>(() => launcher.RunTaskAsync(new TaskLaunchRequest { FlowRunId = "run-1", Request = body }, CancellationToken.None));

@@ -25,6 +25,7 @@ internal sealed class EcsClient : IEcsClient, IDisposable
 
     private static readonly ResiliencePropertyKey<string> OperationKey = new("aws.operation");
     private static readonly ResiliencePropertyKey<string> ServiceKey = new("aws.service");
+    private static readonly ResiliencePropertyKey<bool> RetryThrottlingKey = new("aws.retry-throttling");
     private static readonly MediaTypeHeaderValue JsonContentType = new("application/x-amz-json-1.1");
 
     private readonly AwsClientSettings settings;
@@ -75,7 +76,9 @@ internal sealed class EcsClient : IEcsClient, IDisposable
             retryBuilder.AddRetry(new RetryStrategyOptions<ResponseBody>
             {
                 MaxRetryAttempts = botocore.MaxAttempts - 1,
-                ShouldHandle = static args => ValueTask.FromResult(IsRetryable(args.Outcome.Exception, args.Context.CancellationToken)),
+                ShouldHandle = static args => ValueTask.FromResult(
+                    IsRetryable(args.Outcome.Exception, args.Context.CancellationToken)
+                    && (args.Context.Properties.GetValue(RetryThrottlingKey, true) || args.Outcome.Exception is not RetryableAwsCallException { Error.Reason: "ThrottlingException" })),
                 DelayGenerator = args => ValueTask.FromResult<TimeSpan?>(FullJitterDelay(baseDelay, args.AttemptNumber)),
                 OnRetry = args =>
                 {
@@ -102,13 +105,14 @@ internal sealed class EcsClient : IEcsClient, IDisposable
     /// <summary>Creates the agent's client: settings from the options, the governor of its EcsRateLimits (shared through their Limiter), the options' logger and clock.</summary>
     /// <param name="options">The agent's resolved options.</param>
     /// <param name="settings">Settings already resolved, or <see langword="null"/> to resolve them.</param>
+    /// <param name="retryBaseDelay">The per-call back-off base; <see langword="null"/>: one second (AWS standard mode).</param>
     /// <returns>The client.</returns>
-    public static EcsClient Create(AgentOptions options, AwsClientSettings? settings = null)
+    public static EcsClient Create(AgentOptions options, AwsClientSettings? settings = null, TimeSpan? retryBaseDelay = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         settings ??= AwsClientSettings.Resolve(options);
         var governor = EcsRateGovernor.Create(settings.EcsEndpoint, settings.Region.SystemName, options.EcsRateLimits ?? new EcsRateLimitOptions(), options.TimeProvider);
-        return new EcsClient(settings, governor, options.LoggerFactory.CreateLogger("Prefect.Agent.Fargate.Ecs.Client"), options.TimeProvider);
+        return new EcsClient(settings, governor, options.LoggerFactory.CreateLogger("Prefect.Agent.Fargate.Ecs.Client"), options.TimeProvider, retryBaseDelay: retryBaseDelay);
     }
 
     /// <summary>Computes the AWS standard mode's back-off: a random delay up to <c>min(base * 2^attempt, 20 s)</c>.</summary>
@@ -123,6 +127,9 @@ internal sealed class EcsClient : IEcsClient, IDisposable
 
     public Task<JsonObject> RegisterTaskDefinitionAsync(JsonObject request, CancellationToken cancellationToken) =>
         InvokeAsync(AwsService.Ecs, "RegisterTaskDefinition", request, cancellationToken);
+
+    public Task<JsonObject> RegisterTaskDefinitionAsync(JsonObject request, bool retryThrottling, CancellationToken cancellationToken) =>
+        InvokeAsync(AwsService.Ecs, "RegisterTaskDefinition", request, cancellationToken, retryThrottling);
 
     public Task<JsonObject> DescribeTaskDefinitionAsync(JsonObject request, CancellationToken cancellationToken) =>
         InvokeAsync(AwsService.Ecs, "DescribeTaskDefinition", request, cancellationToken);
@@ -153,11 +160,12 @@ internal sealed class EcsClient : IEcsClient, IDisposable
     /// <param name="operation">The operation, e.g. <c>DeregisterTaskDefinition</c>.</param>
     /// <param name="request">The request body.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
+    /// <param name="retryThrottling">Whether a throttled attempt is retried (other retryable errors always are).</param>
     /// <returns>The response body.</returns>
     /// <exception cref="AwsServiceException">AWS answered with an error (after retries, if retryable).</exception>
     /// <exception cref="HttpRequestException">The endpoint could not be reached (after retries).</exception>
     /// <exception cref="TimeoutRejectedException">Every attempt timed out.</exception>
-    public async Task<JsonObject> InvokeAsync(AwsService service, string operation, JsonObject request, CancellationToken cancellationToken)
+    public async Task<JsonObject> InvokeAsync(AwsService service, string operation, JsonObject request, CancellationToken cancellationToken, bool retryThrottling = true)
     {
         ArgumentNullException.ThrowIfNull(service);
         ArgumentNullException.ThrowIfNull(request);
@@ -166,6 +174,7 @@ internal sealed class EcsClient : IEcsClient, IDisposable
         var context = ResilienceContextPool.Shared.Get(cancellationToken);
         context.Properties.Set(OperationKey, operation);
         context.Properties.Set(ServiceKey, service.SigningName);
+        context.Properties.Set(RetryThrottlingKey, retryThrottling);
         try
         {
             var response = await retryPipeline.ExecuteAsync(

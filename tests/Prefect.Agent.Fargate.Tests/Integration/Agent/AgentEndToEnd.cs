@@ -70,7 +70,18 @@ internal sealed class AgentEndToEnd : IAsyncDisposable
         LoggerFactory = LoggerFactory.Create(b => b.SetMinimumLevel(LogLevel.Trace).AddProvider(Logs)),
     };
 
-    public AgentComposition Composition() => new() { Environment = name => Environment.GetValueOrDefault(name) };
+    /// <summary>
+    /// Gets or sets whether the agent's back-offs are cut to milliseconds (per-call retries 2 ms base, deployment retries
+    /// 10-50 ms) through the composition's test seams, for tests of outcomes on the real clock (never of timings).
+    /// </summary>
+    public bool FastRetries { get; set; }
+
+    public AgentComposition Composition() => new()
+    {
+        Environment = name => Environment.GetValueOrDefault(name),
+        EcsRetryBaseDelay = FastRetries ? TimeSpan.FromMilliseconds(2) : null,
+        DeploymentRetryDelays = FastRetries ? (TimeSpan.FromMilliseconds(10), TimeSpan.FromMilliseconds(50)) : null,
+    };
 
     /// <summary>Creates the agent with its default Prefect, ECS and S3 implementations.</summary>
     public FargateAgent CreateAgent(AgentOptions options, IFlowRunSource? source = null, IExternalKwargsProvider? externalKwargs = null) =>

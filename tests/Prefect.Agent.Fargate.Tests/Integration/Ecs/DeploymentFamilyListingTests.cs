@@ -56,6 +56,52 @@ public sealed class DeploymentFamilyListingTests
     }
 
     [Fact]
+    public async Task Deploy_BlindRegistrationThrottled_AnotherAgentRegistersMeanwhile_TheRetryDescribesAndReuses()
+    {
+        await using var ecs = await FakeEcs.StartAsync();
+        await using var d = await StartAsync(o => o.BotocoreConfig = new BotocoreConfig { MaxAttempts = 1 }, shared: ecs);
+        await using var other = await StartAsync(shared: ecs);
+        ecs.InjectFault("RegisterTaskDefinition", FakeEcsFault.Throttling(), times: 2);
+
+        // The listing names no family: this agent registers without a describe and is throttled, describes (nothing
+        // yet), registers again and is throttled again.
+        var throttled = await Assert.ThrowsAsync<AwsServiceException>(() => d.DeployAsync(Run()));
+        Assert.Equal(DeploymentFaultKind.Transient, throttled.Kind);
+
+        // Another agent of the account registers the same definition meanwhile.
+        await other.DeployAsync(Run(runId: "run-other"));
+        ecs.ClearRequests();
+
+        // The retry describes first, finds that revision and runs it: no second revision.
+        await d.DeployAsync(Run());
+
+        Assert.Equal(["DescribeTaskDefinition", "RunTask"], ecs.Operations());
+        Assert.Single(ecs.TaskDefinitions);
+    }
+
+    [Fact]
+    public async Task Deploy_BlindRegistrationThrottledOnce_DescribesBeforeRegisteringAgain_AndReusesAnotherAgentsRevision()
+    {
+        await using var ecs = await FakeEcs.StartAsync();
+        await using var d = await StartAsync(shared: ecs);
+        await using var other = await StartAsync(shared: ecs);
+
+        // This agent lists the families (none) with its first flow; the other agent then registers a second flow.
+        await d.DeployAsync(Run(flowId: OtherFlowId, runId: "run-0"));
+        await other.DeployAsync(Run(runId: "run-other"));
+        ecs.ClearRequests();
+        ecs.InjectFault("RegisterTaskDefinition", FakeEcsFault.Throttling());
+
+        // Its listing does not name that flow's family: it registers without a describe, is throttled, and looks (no
+        // retry of the blind registration by the client, although it makes up to 3 attempts) before registering again.
+        await d.DeployAsync(Run());
+
+        Assert.Equal(["RegisterTaskDefinition", "DescribeTaskDefinition", "RunTask"], ecs.Operations());
+        Assert.Equal(400, ecs.Requests[0].StatusCode);
+        Assert.Equal(2, ecs.TaskDefinitions.Count);
+    }
+
+    [Fact]
     public async Task ListTaskDefinitionFamilies_Fake_FiltersByPrefixAndStatusSortsAndPaginatesLikeEcs()
     {
         await using var ecs = await FakeEcs.StartAsync();

@@ -5,8 +5,9 @@ using static Prefect.Agent.Fargate.Tests.Integration.Ecs.EcsDeployment;
 namespace Prefect.Agent.Fargate.Tests.Integration.Ecs;
 
 /// <summary>
-/// Definitions that stop being usable behind the agent's back (deregistered, or refused by RunTask): the launcher has
-/// the registry ensure them again and retries once; the tag lookup skips deregistered revisions.
+/// Definitions that stop being usable behind the agent's back (deregistered, or refused by RunTask): the launcher says
+/// so, the pipeline has the registry (the default, or a user's own) ensure them again and retries once; the tag lookup
+/// skips deregistered revisions.
 /// </summary>
 public sealed class DeploymentInactiveDefinitionTests
 {
@@ -34,6 +35,27 @@ public sealed class DeploymentInactiveDefinitionTests
         Assert.Equal(["ACTIVE", "INACTIVE"], d.Ecs.TaskDefinitions.Select(t => t.Status).Order(StringComparer.Ordinal));
         Assert.Equal(Arn(d.Ecs, 2), d.Ecs.Tasks.Single(t => t.Task["overrides"]!.ToJsonString().Contains("run-2", StringComparison.Ordinal)).TaskDefinitionArn);
         d.Ecs.AssertEveryRequestValid();
+    }
+
+    [Fact]
+    public async Task Deploy_UsersOwnRegistryAnsweredADeregisteredDefinition_SeesTheEnsureAgainCallAndTheRunStarts()
+    {
+        await using var d = await StartAsync();
+        var registry = new UserRegistry(d.Ecs);
+        var plan = d.Planner.Plan(Run(runId: "run-1"), 2, null);
+        await d.LaunchAsync(plan, "run-1", registry: registry);
+        d.Ecs.DeregisterTaskDefinition(Arn(d.Ecs, 1));
+        d.Ecs.ClearRequests();
+
+        var result = await d.LaunchAsync(d.Planner.Plan(Run(runId: "run-2"), 2, null), "run-2", registry: registry);
+
+        // The default ECS launcher over real HTTP reports the refusal; the user's registry is asked, not the default one.
+        Assert.Equal([Arn(d.Ecs, 1)], registry.Refused);
+        Assert.Equal(["RunTask", "RunTask"], d.Ecs.Operations());
+        Assert.Equal(Arn(d.Ecs, 2), d.Ecs.Requests[1].Body()["taskDefinition"].Text());
+        Assert.Equal(d.Ecs.Requests[0].Body()["clientToken"].Text(), d.Ecs.Requests[1].Body()["clientToken"].Text());
+        Assert.Equal(result.TaskArn, d.Ecs.Tasks[^1].TaskArn);
+        Assert.Equal(Arn(d.Ecs, 2), d.Ecs.Tasks[^1].TaskDefinitionArn);
     }
 
     [Fact]
@@ -101,5 +123,38 @@ public sealed class DeploymentInactiveDefinitionTests
 
         Assert.Equal("ClusterNotFoundException", ex.ErrorCode);
         Assert.Equal(["RunTask"], d.Ecs.Operations());
+    }
+
+    /// <summary>A user's registry: registers through its own channel (here the fake's in-process API) and caches by family.</summary>
+    private sealed class UserRegistry(FakeEcs ecs) : ITaskDefinitionRegistry
+    {
+        private readonly Dictionary<string, string> cache = new(StringComparer.Ordinal);
+
+        public List<string> Refused { get; } = [];
+
+        public Task<string> EnsureAsync(TaskDefinitionRequest request, CancellationToken cancellationToken)
+        {
+            lock (cache)
+            {
+                if (!cache.TryGetValue(request.Family, out var arn))
+                {
+                    arn = ecs.RegisterTaskDefinition(request.RegisterRequest).Arn;
+                    cache[request.Family] = arn;
+                }
+
+                return Task.FromResult(arn);
+            }
+        }
+
+        public Task<string> EnsureAgainAsync(TaskDefinitionRequest request, string refusedTaskDefinition, CancellationToken cancellationToken)
+        {
+            lock (cache)
+            {
+                Refused.Add(refusedTaskDefinition);
+                cache.Remove(request.Family);
+            }
+
+            return EnsureAsync(request, cancellationToken);
+        }
     }
 }

@@ -1,8 +1,10 @@
 using System.Text.Json.Nodes;
+using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
 using Prefect.Agent.Fargate.Deployment;
 using Prefect.Agent.Fargate.Ecs;
 using Prefect.Agent.Fargate.Kwargs;
+using Prefect.Agent.Fargate.Pipeline;
 using Prefect.Agent.Fargate.Testing.Ecs;
 using RealEcsClient = Prefect.Agent.Fargate.Ecs.Client.EcsClient;
 
@@ -11,7 +13,8 @@ namespace Prefect.Agent.Fargate.Tests.Integration.Ecs;
 /// <summary>
 /// The deployment seam without the agent loop, over real HTTP: kwargs pipeline, <see cref="DeploymentPlanner"/>, the
 /// default ECS services over the signed <see cref="RealEcsClient"/>, and a <see cref="FakeEcs"/>. One deployment is
-/// plan -> <c>Registry.EnsureAsync</c> -> <c>taskDefinition</c> into the RunTask body -> <c>Launcher.RunTaskAsync</c>.
+/// plan -> <c>Registry.EnsureAsync</c> -> <c>taskDefinition</c> into the RunTask body -> <c>Launcher.RunTaskAsync</c>
+/// (the pipeline's <see cref="DefinitionAndLaunch"/> step).
 /// </summary>
 internal sealed class EcsDeployment : IAsyncDisposable
 {
@@ -87,16 +90,32 @@ internal sealed class EcsDeployment : IAsyncDisposable
 
     /// <summary>Deploys a run: plan, ensure, launch.</summary>
     public async Task<TaskLaunchResult> DeployAsync(FlowRun run, int version = 2, JsonObject? externalKwargs = null, CancellationToken cancellationToken = default)
-        => await LaunchAsync(Planner.Plan(run, version, externalKwargs), run.Id, cancellationToken);
+        => await LaunchAsync(Planner.Plan(run, version, externalKwargs), run.Id, cancellationToken: cancellationToken);
 
-    /// <summary>Ensures the plan's task definition and launches its RunTask body (a copy: the plan stays reusable).</summary>
-    public async Task<TaskLaunchResult> LaunchAsync(DeploymentPlan plan, string flowRunId, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Ensures the plan's task definition and launches its RunTask body (copies: the plan stays reusable), through the
+    /// pipeline's own step (<see cref="DefinitionAndLaunch"/>: a definition RunTask refuses is ensured again, once).
+    /// </summary>
+    /// <param name="registry">A registry of the user's own; <see langword="null"/>: the default ECS one.</param>
+    public async Task<TaskLaunchResult> LaunchAsync(DeploymentPlan plan, string flowRunId, ITaskDefinitionRegistry? registry = null, CancellationToken cancellationToken = default)
+        => await DefinitionAndLaunch.EnsureAndLaunchAsync(
+            registry ?? Services.Registry, Services.Launcher, Copy(plan), () => Copy(plan), flowRunId, definitionResolved: null, NullLogger.Instance, cancellationToken);
+
+    private static DeploymentPlan Copy(DeploymentPlan plan) => new()
     {
-        var taskDefinition = await Services.Registry.EnsureAsync(plan.TaskDefinition, cancellationToken);
-        var body = (JsonObject)plan.RunTask.DeepClone();
-        body["taskDefinition"] = taskDefinition;
-        return await Services.Launcher.RunTaskAsync(new TaskLaunchRequest { FlowRunId = flowRunId, Request = body }, cancellationToken);
-    }
+        TaskDefinition = new TaskDefinitionRequest
+        {
+            Family = plan.TaskDefinition.Family,
+            RegisterRequest = (JsonObject)plan.TaskDefinition.RegisterRequest.DeepClone(),
+            FlowId8 = plan.TaskDefinition.FlowId8,
+            FlowVersion = plan.TaskDefinition.FlowVersion,
+            TaskRevisions = plan.TaskDefinition.TaskRevisions,
+        },
+        RunTask = (JsonObject)plan.RunTask.DeepClone(),
+        Image = plan.Image,
+        Command = plan.Command,
+        ClientToken = plan.ClientToken,
+    };
 
     /// <summary>Lets a call that waits on the options' fake clock (retry back-off, rate governor) finish.</summary>
     public static async Task<T> PumpAsync<T>(Task<T> call, FakeTimeProvider time)
