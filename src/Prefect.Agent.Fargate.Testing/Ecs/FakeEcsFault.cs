@@ -72,16 +72,14 @@ public sealed class FakeEcsFault
     /// <returns>The fault.</returns>
     public static FakeEcsFault Error(int statusCode, string errorCode, string message) => new(statusCode, errorCode, message);
 
-    /// <summary>A RunTask capacity failure: no task, one <c>failures</c> entry with this reason.</summary>
-    /// <param name="reason">The reason, e.g. <c>RESOURCE:MEMORY</c>.</param>
+    /// <summary>
+    /// A RunTask failure: no task, one <c>failures</c> entry with this reason (and a detail, as ECS reports e.g. placement
+    /// failures).
+    /// </summary>
+    /// <param name="reason">The reason, e.g. <c>RESOURCE:MEMORY</c> (the default, a capacity failure).</param>
+    /// <param name="detail">The detail text, if any.</param>
     /// <returns>The fault.</returns>
-    public static FakeEcsFault RunTaskFailure(string reason = "RESOURCE:MEMORY") => new(200, null, null) { RunTaskFailureReason = reason };
-
-    /// <summary>A RunTask failure with a detail, as ECS reports e.g. placement failures: no task, one <c>failures</c> entry.</summary>
-    /// <param name="reason">The reason, e.g. <c>RESOURCE:MEMORY</c>.</param>
-    /// <param name="detail">The detail text.</param>
-    /// <returns>The fault.</returns>
-    public static FakeEcsFault RunTaskFailure(string reason, string detail) =>
+    public static FakeEcsFault RunTaskFailure(string reason = "RESOURCE:MEMORY", string? detail = null) =>
         new(200, null, null) { RunTaskFailureReason = reason, RunTaskFailureDetail = detail };
 
     /// <summary>A slow answer: the call waits this long, then is answered normally.</summary>
