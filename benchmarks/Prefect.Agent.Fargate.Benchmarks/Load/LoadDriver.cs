@@ -315,19 +315,25 @@ internal sealed class LoadDriver
         return null;
     }
 
+    /// <summary>The environment of an agent process pointed at the fakes, with no AWS profile of this machine.</summary>
+    /// <param name="ecs">The fake ECS.</param>
+    /// <param name="outputDirectory">Where the missing AWS config and credentials files are said to be.</param>
+    /// <returns>The variables.</returns>
+    internal static Dictionary<string, string> AgentEnvironment(FakeEcs ecs, string outputDirectory) => new(StringComparer.Ordinal)
+    {
+        ["PREFECT__BACKEND"] = "server",
+        ["AWS_ENDPOINT_URL"] = ecs.Url.ToString(),
+        ["AWS_ACCESS_KEY_ID"] = FakeEcs.AccessKeyId,
+        ["AWS_SECRET_ACCESS_KEY"] = FakeEcs.SecretAccessKey,
+        ["AWS_REGION"] = ecs.Region,
+        ["AWS_EC2_METADATA_DISABLED"] = "true",
+        ["AWS_CONFIG_FILE"] = Path.Combine(outputDirectory, "no-aws-config"),
+        ["AWS_SHARED_CREDENTIALS_FILE"] = Path.Combine(outputDirectory, "no-aws-credentials"),
+    };
+
     private Dictionary<string, string> Environment(FakeEcs ecs)
     {
-        var environment = new Dictionary<string, string>(StringComparer.Ordinal)
-        {
-            ["PREFECT__BACKEND"] = "server",
-            ["AWS_ENDPOINT_URL"] = ecs.Url.ToString(),
-            ["AWS_ACCESS_KEY_ID"] = FakeEcs.AccessKeyId,
-            ["AWS_SECRET_ACCESS_KEY"] = FakeEcs.SecretAccessKey,
-            ["AWS_REGION"] = ecs.Region,
-            ["AWS_EC2_METADATA_DISABLED"] = "true",
-            ["AWS_CONFIG_FILE"] = Path.Combine(outputDirectory, "no-aws-config"),
-            ["AWS_SHARED_CREDENTIALS_FILE"] = Path.Combine(outputDirectory, "no-aws-credentials"),
-        };
+        var environment = AgentEnvironment(ecs, outputDirectory);
         foreach (var (key, value) in extraEnvironment)
         {
             environment[key] = value;

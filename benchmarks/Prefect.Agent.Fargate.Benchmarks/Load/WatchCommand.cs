@@ -97,7 +97,7 @@ internal static class WatchCommand
         var logPath = Path.Combine(output, watch ? "agent-watch.log" : "agent-watch-off.log");
         string[] items = watch ? ["task_watch_interval=5", "task_watch_timeout=900"] : ["task_watch_interval=0"];
         await using var process = AgentProcess.Start(
-            agent, ["start", "--api", prefect.Url.ToString(), "--label", Label, .. Kwargs, .. items], Environment(ecs, output), logPath);
+            agent, ["start", "--api", prefect.Url.ToString(), "--label", Label, .. Kwargs, .. items], LoadDriver.AgentEnvironment(ecs, output), logPath);
 
         // The launches: every run gets its task (the watch follows each one from its RunTask).
         var launchStarted = Stopwatch.GetTimestamp();
@@ -164,18 +164,6 @@ internal static class WatchCommand
 
         return result;
     }
-
-    private static Dictionary<string, string> Environment(FakeEcs ecs, string output) => new(StringComparer.Ordinal)
-    {
-        ["PREFECT__BACKEND"] = "server",
-        ["AWS_ENDPOINT_URL"] = ecs.Url.ToString(),
-        ["AWS_ACCESS_KEY_ID"] = FakeEcs.AccessKeyId,
-        ["AWS_SECRET_ACCESS_KEY"] = FakeEcs.SecretAccessKey,
-        ["AWS_REGION"] = ecs.Region,
-        ["AWS_EC2_METADATA_DISABLED"] = "true",
-        ["AWS_CONFIG_FILE"] = Path.Combine(output, "no-aws-config"),
-        ["AWS_SHARED_CREDENTIALS_FILE"] = Path.Combine(output, "no-aws-credentials"),
-    };
 
     private static string Metadata(string key) =>
         typeof(WatchCommand).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().First(a => a.Key == key).Value!;
