@@ -26,7 +26,12 @@ public interface IFlowRunSource
     Task<FlowRunClaim> MarkSubmittedAsync(FlowRun run, CancellationToken cancellationToken);
 
     /// <summary>Marks the run Failed with a message.</summary>
-    /// <param name="run">The run.</param>
+    /// <param name="run">
+    /// The run. From the task watch (a task that stopped before its flow started) it carries the run's identity only:
+    /// id, version, state, name, scheduled start and the flow's id, name, version and core version, without the JSON
+    /// read for its deployment (serialized state, parameters, run config, the flow's environment and storage, task
+    /// runs), which the watch does not keep for every task it follows.
+    /// </param>
     /// <param name="version">The run's current version (after Submitted).</param>
     /// <param name="message">Why it failed.</param>
     /// <param name="cancellationToken">Cancels the call.</param>

@@ -56,7 +56,7 @@ internal sealed class TaskWatch
             return;
         }
 
-        var entry = new Entry(claimed, taskArn, cluster, timeProvider.GetTimestamp());
+        var entry = new Entry(claimed with { Run = Identity(claimed.Run) }, taskArn, cluster, timeProvider.GetTimestamp());
         if (watched.TryAdd(claimed.Run.Id, entry))
         {
             telemetry.TasksWatched.Add(1, telemetry.AgentTag);
@@ -283,6 +283,21 @@ internal sealed class TaskWatch
             telemetry.TasksWatched.Add(-1, telemetry.AgentTag);
         }
     }
+
+    /// <summary>
+    /// The run as the watch keeps it, for as long as its task is followed (up to TaskWatchTimeout, for every launched
+    /// run): its identity, name and flow, without the JSON the deployment needed (state, parameters, run config, the
+    /// flow's environment and storage, task runs), which is several kilobytes a run.
+    /// </summary>
+    private static FlowRun Identity(FlowRun run) => new()
+    {
+        Id = run.Id,
+        Version = run.Version,
+        State = run.State,
+        Name = run.Name,
+        ScheduledStartTime = run.ScheduledStartTime,
+        Flow = new FlowInfo { Id = run.Flow.Id, Name = run.Flow.Name, Version = run.Flow.Version, CoreVersion = run.Flow.CoreVersion },
+    };
 
     private sealed record Entry(ClaimedFlowRun Claimed, string TaskArn, string? Cluster, long Since);
 }

@@ -10,6 +10,9 @@ public sealed class FakeRunBackend : IFlowRunSource, IFlowRunMonitor
 
     public ConcurrentQueue<(string FlowRunId, int Version, string Message)> Failed { get; } = new();
 
+    /// <summary>Gets the runs as given to <see cref="MarkFailedAsync"/>.</summary>
+    public ConcurrentQueue<FlowRun> FailedRuns { get; } = new();
+
     public ConcurrentQueue<FlowRunLog> Logs { get; } = new();
 
     public int StatusQueries;
@@ -81,6 +84,7 @@ public sealed class FakeRunBackend : IFlowRunSource, IFlowRunMonitor
         }
 
         Failed.Enqueue((run.Id, version, message));
+        FailedRuns.Enqueue(run);
         return Task.CompletedTask;
     }
 

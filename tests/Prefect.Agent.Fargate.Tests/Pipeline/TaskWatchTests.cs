@@ -1,3 +1,6 @@
+using System.Globalization;
+using System.Runtime.CompilerServices;
+using System.Text.Json.Nodes;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
 using Prefect.Agent.Fargate.Diagnostics;
@@ -144,6 +147,68 @@ public sealed class TaskWatchTests : IDisposable
         Assert.Contains("ResourceInitializationError", Assert.Single(backend.Failed).Message, StringComparison.Ordinal);
         await cts.CancelAsync();
         await running;
+    }
+
+    [Fact]
+    public async Task Check_TaskStopped_MarkFailedGetsTheRunsIdentityWithoutItsDeploymentJson()
+    {
+        var run = new FlowRun
+        {
+            Id = "run-1",
+            Version = 7,
+            State = "Scheduled",
+            Name = "brave-otter",
+            ScheduledStartTime = DateTimeOffset.Parse("2026-12-06T05:00:00Z", CultureInfo.InvariantCulture),
+            SerializedState = new JsonObject { ["type"] = "Scheduled" },
+            Parameters = new JsonObject { ["x"] = 1 },
+            RunConfig = new JsonObject { ["type"] = "ECSRun" },
+            Flow = new FlowInfo { Id = "flow-1", Name = "My Flow", Version = 3, CoreVersion = "0.15.0", Storage = new JsonObject { ["type"] = "Docker" }, Environment = new JsonObject() },
+            TaskRuns = [new TaskRunInfo { Id = "task-run-1", Version = 1 }],
+        };
+        backend.Add(run, "Scheduled");
+        backend.SetState("run-1", "Submitted");
+        ecs.Set("arn:task/1", "STOPPED", "TaskFailedToStart", "CannotPullContainerError");
+        watch.Watch(new ClaimedFlowRun(run, backend.Get("run-1").Version), "arn:task/1", null);
+
+        await watch.CheckAsync(CancellationToken.None);
+
+        var failed = Assert.Single(backend.FailedRuns);
+        Assert.Equal(
+            ("run-1", 7, "Scheduled", "brave-otter", run.ScheduledStartTime, "flow-1", "My Flow", (int?)3, "0.15.0"),
+            (failed.Id, failed.Version, failed.State, failed.Name, failed.ScheduledStartTime, failed.Flow.Id, failed.Flow.Name, failed.Flow.Version, failed.Flow.CoreVersion));
+        Assert.Equal(
+            [null, null, null, null, null],
+            new JsonNode?[] { failed.SerializedState, failed.Parameters, failed.RunConfig, failed.Flow.Storage, failed.Flow.Environment });
+        Assert.Empty(failed.TaskRuns);
+    }
+
+    [Fact]
+    public void Watch_ManyTasks_KeepsNoneOfTheRunsReadForTheirDeployment()
+    {
+        // What a deployment read (the run's state, parameters, run config, flow environment and storage) is several
+        // kilobytes a run; the watch follows every launched task for up to TaskWatchTimeout, so it keeps none of it.
+        var deployed = WatchRuns(50);
+
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+        GC.Collect();
+
+        Assert.Equal(50, watch.Count);
+        Assert.All(deployed, run => Assert.False(run.TryGetTarget(out _)));
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private List<WeakReference<FlowRun>> WatchRuns(int count)
+    {
+        var references = new List<WeakReference<FlowRun>>();
+        for (var i = 0; i < count; i++)
+        {
+            var run = FlowRuns.Create($"run-{i}");
+            watch.Watch(new ClaimedFlowRun(run, 8), $"arn:task/{i}", "prefect");
+            references.Add(new WeakReference<FlowRun>(run));
+        }
+
+        return references;
     }
 
     private ClaimedFlowRun Claim(string id)
