@@ -40,8 +40,7 @@ internal sealed class EcsTaskMonitor : ITaskMonitor
         }
 
         request["tasks"] = new JsonArray(taskArns.Select(a => (JsonNode?)JsonValue.Create(a)).ToArray());
-        var response = await client.DescribeTasksAsync(request, cancellationToken).ConfigureAwait(false);
-        return (response["tasks"] as JsonArray ?? []).OfType<JsonObject>().Select(Read).Where(t => t.TaskArn.Length > 0).ToList();
+        return await client.DescribeTaskStatusesAsync(request, cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc/>
@@ -107,21 +106,6 @@ internal sealed class EcsTaskMonitor : ITaskMonitor
 
         return arns;
     }
-
-    private static EcsTaskStatus Read(JsonObject task) => new()
-    {
-        TaskArn = Text(task["taskArn"]) ?? string.Empty,
-        LastStatus = Text(task["lastStatus"]),
-        StopCode = Text(task["stopCode"]),
-        StoppedReason = Text(task["stoppedReason"]),
-        Containers = (task["containers"] as JsonArray ?? []).OfType<JsonObject>().Select(c => new EcsContainerStatus
-        {
-            Name = Text(c["name"]) ?? string.Empty,
-            LastStatus = Text(c["lastStatus"]),
-            Reason = Text(c["reason"]),
-            ExitCode = c["exitCode"] is JsonValue code && code.GetValueKind() == JsonValueKind.Number && code.TryGetValue<int>(out var value) ? value : null,
-        }).ToList(),
-    };
 
     private static string? Text(JsonNode? node) =>
         node is JsonValue value && value.GetValueKind() == JsonValueKind.String ? value.GetValue<string>() : null;

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using System.Text.Json.Nodes;
 
 namespace Prefect.Agent.Fargate.Ecs;
@@ -31,6 +32,20 @@ internal interface IEcsClient
     Task<JsonObject> RunTaskAsync(JsonObject request, CancellationToken cancellationToken);
 
     Task<JsonObject> DescribeTasksAsync(JsonObject request, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// ECS <c>DescribeTasks</c>, read into the statuses the task watch uses (<see cref="EcsTaskStatusReader"/>) without
+    /// keeping the answer: the signed client reads them from its response buffer.
+    /// </summary>
+    /// <param name="request">The DescribeTasks body.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The described tasks that have an ARN.</returns>
+    async Task<IReadOnlyList<EcsTaskStatus>> DescribeTaskStatusesAsync(JsonObject request, CancellationToken cancellationToken)
+    {
+        var response = await DescribeTasksAsync(request, cancellationToken).ConfigureAwait(false);
+        using var document = JsonDocument.Parse(response.ToJsonString());
+        return EcsTaskStatusReader.Read(document.RootElement);
+    }
 
     /// <summary>ECS <c>ListTasks</c> (the Describe and List rate group).</summary>
     Task<JsonObject> ListTasksAsync(JsonObject request, CancellationToken cancellationToken);

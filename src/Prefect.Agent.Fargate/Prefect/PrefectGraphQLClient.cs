@@ -223,11 +223,17 @@ internal sealed class PrefectGraphQLClient : IDisposable
             throw credentials.Refused(ApiUrl, $"HTTP {(int)response.StatusCode} {response.ReasonPhrase} for '{operation}'");
         }
 
-        var text = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
+        // Read from the buffered content, not through a string: a page of runs or the task watch's states of a thousand
+        // runs is tens to hundreds of kilobytes, and a string of it (two bytes a character) lands in the large object
+        // heap at every call (benchmarks/README.md, "Memory").
         GraphQLResponse? envelope = null;
         try
         {
-            envelope = JsonSerializer.Deserialize(text, PrefectJsonContext.Default.GraphQLResponse);
+            var stream = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
+            await using (stream.ConfigureAwait(false))
+            {
+                envelope = await JsonSerializer.DeserializeAsync(stream, PrefectJsonContext.Default.GraphQLResponse, cancellationToken).ConfigureAwait(false);
+            }
         }
         catch (JsonException) when (!response.IsSuccessStatusCode)
         {

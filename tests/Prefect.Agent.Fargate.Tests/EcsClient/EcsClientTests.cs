@@ -207,4 +207,100 @@ public sealed class EcsClientTests
         Assert.Equal(bucket.ConfiguredRatePerSecond * AdaptiveTokenBucket.SlowDownFactor, bucket.EffectiveRatePerSecond);
         Assert.Equal(40, governor.GetBucket(EcsApiGroup.ClusterModify).EffectiveRatePerSecond);
     }
+
+    [Fact]
+    public async Task DescribeTaskStatusesAsync_StoppedAndUnknownTasks_ReadsTheStatusesOfOneSignedDescribeTasks()
+    {
+        await using var ecs = await FakeEcs.StartAsync();
+        using var client = EcsTestClients.Create(ecs);
+        await client.RegisterTaskDefinitionAsync(EcsTestClients.TaskDefinition("flow-e"), CancellationToken.None);
+        var run = await client.RunTaskAsync(EcsTestClients.RunTask("flow-e", count: 2), CancellationToken.None);
+        var arns = run["tasks"]!.AsArray().Select(t => t!["taskArn"]!.GetValue<string>()).ToList();
+        await client.StopTaskAsync(new JsonObject { ["cluster"] = "prefect", ["task"] = arns[1], ["reason"] = "Stopped by a test" }, CancellationToken.None);
+
+        var statuses = await client.DescribeTaskStatusesAsync(
+            new JsonObject { ["cluster"] = "prefect", ["tasks"] = new JsonArray(arns[0], arns[1], "arn:aws:ecs:us-east-1:123456789012:task/prefect/0000") },
+            CancellationToken.None);
+
+        Assert.Equal(arns, statuses.Select(s => s.TaskArn));
+        Assert.Equal((null, null), (statuses[0].StopCode, statuses[0].StoppedReason));
+        Assert.Equal(("UserInitiated", "Stopped by a test"), (statuses[1].StopCode, statuses[1].StoppedReason));
+        Assert.Equal("flow", Assert.Single(statuses[1].Containers).Name);
+        var describe = Assert.Single(ecs.Requests, r => r.Operation == "DescribeTasks");
+        Assert.True(describe.SignatureValid);
+        Assert.Equal(1, client.Statistics.GetCalls("DescribeTasks"));
+    }
+
+    [Fact]
+    public async Task DescribeTaskStatusesAsync_Throttled_RetriedThenRead()
+    {
+        await using var ecs = await FakeEcs.StartAsync();
+        using var client = EcsTestClients.Create(ecs, new BotocoreConfig { MaxAttempts = 2 });
+        ecs.InjectFault("DescribeTasks", FakeEcsFault.Throttling());
+
+        var statuses = await client.DescribeTaskStatusesAsync(new JsonObject { ["tasks"] = new JsonArray("abc") }, CancellationToken.None);
+
+        Assert.Empty(statuses);
+        Assert.Equal(["ThrottlingException", null], ecs.Requests.Select(r => r.ErrorCode));
+    }
+
+    [Fact]
+    public async Task DescribeTaskStatusesAsync_ConnectionLostInTheAnswer_RetriedAsAnyConnectionError()
+    {
+        await using var ecs = await FakeEcs.StartAsync();
+        var answer = """{"tasks": [{"taskArn": "arn:task/1", "lastStatus": "RUNNING"}], "failures": []}"""u8.ToArray();
+        using var handler = new BodyBreakingHandler(answer, breakFirst: 1);
+        using var client = new global::Prefect.Agent.Fargate.Ecs.Client.EcsClient(
+            EcsTestClients.Settings(ecs, new BotocoreConfig { MaxAttempts = 2 }), governor: null, logger: null, TimeProvider.System, handler, TimeSpan.FromMilliseconds(1));
+
+        var statuses = await client.DescribeTaskStatusesAsync(new JsonObject { ["tasks"] = new JsonArray("arn:task/1") }, CancellationToken.None);
+
+        Assert.Equal("arn:task/1", Assert.Single(statuses).TaskArn);
+        Assert.Equal(2, handler.Calls);
+        Assert.Equal(2, client.Statistics.GetAttempts("DescribeTasks"));
+    }
+
+    [Fact]
+    public async Task DescribeTaskStatusesAsync_ConnectionLostOnEveryAttempt_ThrowsHttpRequestException()
+    {
+        await using var ecs = await FakeEcs.StartAsync();
+        using var handler = new BodyBreakingHandler("""{"tasks": []}"""u8.ToArray(), breakFirst: int.MaxValue);
+        using var client = new global::Prefect.Agent.Fargate.Ecs.Client.EcsClient(
+            EcsTestClients.Settings(ecs, new BotocoreConfig { MaxAttempts = 3 }), governor: null, logger: null, TimeProvider.System, handler, TimeSpan.FromMilliseconds(1));
+
+        var ex = await Assert.ThrowsAsync<HttpRequestException>(() => client.DescribeTaskStatusesAsync(new JsonObject { ["tasks"] = new JsonArray("arn:task/1") }, CancellationToken.None));
+
+        Assert.IsAssignableFrom<IOException>(ex.InnerException);
+        Assert.Equal(3, handler.Calls);
+    }
+
+    /// <summary>Answers 200 with a JSON body whose connection breaks half-way for the first calls, whole after.</summary>
+    private sealed class BodyBreakingHandler(byte[] body, int breakFirst) : HttpMessageHandler
+    {
+        private int calls;
+
+        public int Calls => calls;
+
+        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            var broken = Interlocked.Increment(ref calls) <= breakFirst;
+            Stream stream = broken ? new BreakingStream(body[..(body.Length / 2)]) : new MemoryStream(body);
+            var response = new HttpResponseMessage(HttpStatusCode.OK) { Content = new StreamContent(stream) };
+            response.Content.Headers.ContentLength = body.Length;
+            return Task.FromResult(response);
+        }
+    }
+
+    /// <summary>Reads its bytes, then fails as a connection closed before the end of the body.</summary>
+    private sealed class BreakingStream(byte[] bytes) : MemoryStream(bytes)
+    {
+        public override int Read(byte[] buffer, int offset, int count) =>
+            base.Read(buffer, offset, count) is > 0 and var read ? read : throw new HttpIOException(HttpRequestError.ResponseEnded, "The response ended prematurely.");
+
+        public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) =>
+            await base.ReadAsync(buffer, cancellationToken) is > 0 and var read ? read : throw new HttpIOException(HttpRequestError.ResponseEnded, "The response ended prematurely.");
+
+        public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+            ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
+    }
 }

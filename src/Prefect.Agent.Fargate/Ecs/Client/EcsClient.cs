@@ -146,6 +146,9 @@ internal sealed class EcsClient : IEcsClient, IDisposable
     public Task<JsonObject> DescribeTasksAsync(JsonObject request, CancellationToken cancellationToken) =>
         InvokeAsync(AwsService.Ecs, "DescribeTasks", request, cancellationToken);
 
+    public Task<IReadOnlyList<EcsTaskStatus>> DescribeTaskStatusesAsync(JsonObject request, CancellationToken cancellationToken) =>
+        InvokeAsync(AwsService.Ecs, "DescribeTasks", request, EcsTaskStatusReader.Read, cancellationToken);
+
     public Task<JsonObject> ListTasksAsync(JsonObject request, CancellationToken cancellationToken) =>
         InvokeAsync(AwsService.Ecs, "ListTasks", request, cancellationToken);
 
@@ -165,7 +168,33 @@ internal sealed class EcsClient : IEcsClient, IDisposable
     /// <exception cref="AwsServiceException">AWS answered with an error (after retries, if retryable).</exception>
     /// <exception cref="HttpRequestException">The endpoint could not be reached (after retries).</exception>
     /// <exception cref="TimeoutRejectedException">Every attempt timed out.</exception>
-    public async Task<JsonObject> InvokeAsync(AwsService service, string operation, JsonObject request, CancellationToken cancellationToken, bool retryThrottling = true)
+    public async Task<JsonObject> InvokeAsync(AwsService service, string operation, JsonObject request, CancellationToken cancellationToken, bool retryThrottling = true) =>
+        (await InvokeCoreAsync(service, operation, request, read: null, retryThrottling, cancellationToken).ConfigureAwait(false)).Json!;
+
+    /// <summary>
+    /// Calls any operation and reads its answer where it lies, in the response's pooled buffer: nothing of the body is
+    /// kept but what <paramref name="read"/> returns (no byte array, no JSON tree; used for large answers).
+    /// </summary>
+    /// <typeparam name="T">What is read.</typeparam>
+    /// <param name="service">The service.</param>
+    /// <param name="operation">The operation.</param>
+    /// <param name="request">The request body.</param>
+    /// <param name="read">Reads the answer (an empty body reads as <c>{}</c>); must not keep the element.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>What <paramref name="read"/> returned.</returns>
+    /// <exception cref="AwsServiceException">AWS answered with an error (after retries, if retryable).</exception>
+    /// <exception cref="HttpRequestException">The endpoint could not be reached (after retries).</exception>
+    /// <exception cref="TimeoutRejectedException">Every attempt timed out.</exception>
+    public async Task<T> InvokeAsync<T>(AwsService service, string operation, JsonObject request, Func<JsonElement, T> read, CancellationToken cancellationToken)
+        where T : class
+    {
+        ArgumentNullException.ThrowIfNull(read);
+        return (T)(await InvokeCoreAsync(service, operation, request, read, retryThrottling: true, cancellationToken).ConfigureAwait(false)).Read!;
+    }
+
+    public void Dispose() => http.Dispose();
+
+    private async Task<ResponseBody> InvokeCoreAsync(AwsService service, string operation, JsonObject request, Func<JsonElement, object>? read, bool retryThrottling, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(service);
         ArgumentNullException.ThrowIfNull(request);
@@ -177,11 +206,10 @@ internal sealed class EcsClient : IEcsClient, IDisposable
         context.Properties.Set(RetryThrottlingKey, retryThrottling);
         try
         {
-            var response = await retryPipeline.ExecuteAsync(
-                static (ctx, state) => state.Client.AttemptAsync(state.Service, state.Operation, state.Request, state.Body, ctx.CancellationToken),
+            return await retryPipeline.ExecuteAsync(
+                static (ctx, state) => state.Client.AttemptAsync(state.Service, state.Operation, state.Request, state.Body, state.Read, ctx.CancellationToken),
                 context,
-                (Client: this, Service: service, Operation: operation, Request: request, Body: body)).ConfigureAwait(false);
-            return response.Json;
+                (Client: this, Service: service, Operation: operation, Request: request, Body: body, Read: read)).ConfigureAwait(false);
         }
         catch (RetryableAwsCallException ex)
         {
@@ -199,8 +227,6 @@ internal sealed class EcsClient : IEcsClient, IDisposable
             ResilienceContextPool.Shared.Return(context);
         }
     }
-
-    public void Dispose() => http.Dispose();
 
     private static bool IsRetryable(Exception? exception, CancellationToken callerToken) => exception switch
     {
@@ -231,7 +257,7 @@ internal sealed class EcsClient : IEcsClient, IDisposable
         return buffer.WrittenSpan.ToArray();
     }
 
-    private async ValueTask<ResponseBody> AttemptAsync(AwsService service, string operation, JsonObject request, byte[] body, CancellationToken cancellationToken)
+    private async ValueTask<ResponseBody> AttemptAsync(AwsService service, string operation, JsonObject request, byte[] body, Func<JsonElement, object>? read, CancellationToken cancellationToken)
     {
         if (governor is not null)
         {
@@ -240,12 +266,12 @@ internal sealed class EcsClient : IEcsClient, IDisposable
 
         Statistics.OnAttempt(operation);
         return await timeoutPipeline.ExecuteAsync(
-            static (state, ct) => state.Client.SendAsync(state.Service, state.Operation, state.Request, state.Body, ct),
-            (Client: this, Service: service, Operation: operation, Request: request, Body: body),
+            static (state, ct) => state.Client.SendAsync(state.Service, state.Operation, state.Request, state.Body, state.Read, ct),
+            (Client: this, Service: service, Operation: operation, Request: request, Body: body, Read: read),
             cancellationToken).ConfigureAwait(false);
     }
 
-    private async ValueTask<ResponseBody> SendAsync(AwsService service, string operation, JsonObject request, byte[] body, CancellationToken cancellationToken)
+    private async ValueTask<ResponseBody> SendAsync(AwsService service, string operation, JsonObject request, byte[] body, Func<JsonElement, object>? read, CancellationToken cancellationToken)
     {
         var endpoint = ReferenceEquals(service, AwsService.Tagging) ? settings.TaggingEndpoint : settings.EcsEndpoint;
         using var message = new HttpRequestMessage(HttpMethod.Post, endpoint);
@@ -254,12 +280,30 @@ internal sealed class EcsClient : IEcsClient, IDisposable
         message.Content.Headers.ContentType = JsonContentType;
         message.Options.Set(new HttpRequestOptionsKey<string>(SigV4SigningHandler.ServiceOptionKey), service.SigningName);
 
-        using var response = await http.SendAsync(message, HttpCompletionOption.ResponseContentRead, cancellationToken).ConfigureAwait(false);
-        var bytes = await response.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false);
+        // A reader reads the answer as it arrives (into pooled buffers that the document gives back when disposed):
+        // buffered first, a DescribeTasks answer of 100 tasks (about 120 kB) would be a large-object-heap array a call.
+        using var response = await http.SendAsync(message, read is null ? HttpCompletionOption.ResponseContentRead : HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
+        byte[] bytes;
+        try
+        {
+            if (response.IsSuccessStatusCode && read is not null)
+            {
+                return new ResponseBody(null, await ReadAsync(response.Content, read, cancellationToken).ConfigureAwait(false));
+            }
+
+            bytes = await response.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (IOException ex) when (read is not null)
+        {
+            // The connection failed in the body: what HttpClient throws when it reads the body itself (and so is
+            // retried the same way).
+            throw new HttpRequestException((ex as HttpIOException)?.HttpRequestError ?? HttpRequestError.Unknown, "Error while copying content to a stream.", ex);
+        }
+
         var requestId = Header(response, "x-amzn-RequestId");
         if (response.IsSuccessStatusCode)
         {
-            return new ResponseBody(bytes.Length == 0 ? [] : JsonNode.Parse(bytes) as JsonObject ?? []);
+            return new ResponseBody(bytes.Length == 0 ? [] : JsonNode.Parse(bytes) as JsonObject ?? [], null);
         }
 
         var error = AwsErrorResponse.Parse(response.StatusCode, Header(response, "x-amzn-ErrorType"), requestId, bytes);
@@ -275,8 +319,27 @@ internal sealed class EcsClient : IEcsClient, IDisposable
         throw error.IsRetryable ? new RetryableAwsCallException(exception) : exception;
     }
 
-    /// <summary>Wraps the body so that Polly's options (which keep all members of their result type for validation) do not root JsonObject's trimming-unsafe members.</summary>
-    private sealed record ResponseBody(JsonObject Json);
+    private static async Task<object> ReadAsync(HttpContent content, Func<JsonElement, object> read, CancellationToken cancellationToken)
+    {
+        if (content.Headers.ContentLength == 0)
+        {
+            using var empty = JsonDocument.Parse("{}");
+            return read(empty.RootElement);
+        }
+
+        var stream = await content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
+        await using (stream.ConfigureAwait(false))
+        {
+            using var document = await JsonDocument.ParseAsync(stream, default, cancellationToken).ConfigureAwait(false);
+            return read(document.RootElement);
+        }
+    }
+
+    /// <summary>
+    /// Wraps the body so that Polly's options (which keep all members of their result type for validation) do not root
+    /// JsonObject's trimming-unsafe members: the body as a tree, or what a reader read from it.
+    /// </summary>
+    private sealed record ResponseBody(JsonObject? Json, object? Read);
 
     private static string? Header(HttpResponseMessage response, string name) =>
         response.Headers.TryGetValues(name, out var values) ? values.FirstOrDefault() : null;
