@@ -259,6 +259,7 @@ internal sealed class EcsClient : IEcsClient, IDisposable
         var requestId = Header(response, "x-amzn-RequestId");
         if (response.IsSuccessStatusCode)
         {
+            governor?.OnAnswered(operation, request);
             return new ResponseBody(bytes.Length == 0 ? [] : JsonNode.Parse(bytes) as JsonObject ?? []);
         }
 
@@ -269,6 +270,11 @@ internal sealed class EcsClient : IEcsClient, IDisposable
             governor?.OnThrottled(operation, request);
             var group = EcsRateGovernor.GroupOf(operation);
             logger.Throttled(service.SigningName, operation, error.ErrorCode, group, governor?.GetBucket(group).EffectiveRatePerSecond ?? 0);
+        }
+        else
+        {
+            // An answer other than throttling: ECS's bucket had the token.
+            governor?.OnAnswered(operation, request);
         }
 
         var exception = new AwsServiceException(service.SigningName, operation, error.StatusCode, error.ErrorCode, error.Message, error.RequestId);
