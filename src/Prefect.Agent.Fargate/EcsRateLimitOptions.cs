@@ -15,15 +15,15 @@ namespace Prefect.Agent.Fargate;
 /// </para>
 /// <list type="bullet">
 /// <item><description><b>Slow start</b> (<see cref="SlowStart"/>): each bucket starts with a quarter of its capacity
-/// and opens by one token for every call ECS answers without throttling, until its whole capacity (about three round
-/// trips to ECS for one agent alone) or the first throttle. Agents that start together then find the shared bucket's
-/// size instead of each spending the whole burst at once.</description></item>
+/// and opens by half a token for every call ECS answers without throttling (its window grows by half per round trip),
+/// until its whole capacity (a few round trips to ECS for one agent alone) or the first throttle. Agents that start
+/// together then find the shared bucket's size instead of each spending the whole burst at once.</description></item>
 /// <item><description><b>Multiplicative decrease</b>: when ECS throttles a call, the buckets it drew from halve their
 /// rate and their burst (at most once a second, down to a tenth of the configured rate).</description></item>
-/// <item><description><b>Additive increase</b>: each second without throttling gives back a tenth of the configured
-/// rate (a halved bucket recovers in 5 s). A throttle that comes before the bucket has recovered halves that step, down
-/// to an eightieth of the rate per second (40 s from half to full): throttled again and again, the bucket is shared and
-/// full, and probes more gently. A full recovery restores the tenth.</description></item>
+/// <item><description><b>Additive increase</b>, shaped like TCP CUBIC's: each second without throttling gives back a
+/// tenth of the configured rate, but only a fortieth between 80 % of the rate at which ECS last throttled and that rate
+/// (where the shared bucket ran out, approached gently), and a tenth again beyond it (the other agents may have gone).
+/// One agent throttled once at its full rate is back to it in about 12 s.</description></item>
 /// </list>
 /// <para>
 /// Teams that know how many agents share the account can also set <see cref="AccountShare"/> (e.g. 1/3 for three

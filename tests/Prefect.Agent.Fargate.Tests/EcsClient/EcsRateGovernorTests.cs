@@ -130,7 +130,7 @@ public sealed class EcsRateGovernorTests
     public async Task AcquireAsync_FargateRunTask_TakesOneClusterTokenAndCountLaunchTokens()
     {
         var time = new FakeTimeProvider();
-        using var governor = new EcsRateGovernor(new EcsRateLimitOptions { Headroom = TimeSpan.Zero }, time);
+        using var governor = new EcsRateGovernor(new EcsRateLimitOptions { Headroom = TimeSpan.Zero, SlowStart = false }, time);
 
         await governor.AcquireAsync("RunTask", new JsonObject { ["launchType"] = "FARGATE", ["count"] = 4 }, CancellationToken.None);
         await governor.AcquireAsync("DescribeTaskDefinition", [], CancellationToken.None);
@@ -203,7 +203,7 @@ public sealed class EcsRateGovernorTests
     public async Task AcquireAsync_FargateRunTask_DefaultsLimitTo20CallsPerSecond()
     {
         var time = new FakeTimeProvider();
-        using var governor = new EcsRateGovernor(new EcsRateLimitOptions { Headroom = TimeSpan.Zero }, time);
+        using var governor = new EcsRateGovernor(new EcsRateLimitOptions { Headroom = TimeSpan.Zero, SlowStart = false }, time);
         var fargate = new JsonObject { ["launchType"] = "FARGATE" };
         for (var i = 0; i < 20; i++)
         {

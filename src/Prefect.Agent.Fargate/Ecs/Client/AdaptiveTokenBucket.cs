@@ -5,16 +5,18 @@ namespace Prefect.Agent.Fargate.Ecs.Client;
 /// agents (or processes) drawing on one account's ECS bucket converge on their share without knowing how many they are:
 /// <list type="bullet">
 /// <item><description><b>Slow start</b> (when enabled): a fresh bucket holds a quarter of its capacity
-/// (<see cref="SlowStartInitialFraction"/>); every call ECS answers without throttling adds one token and raises the
-/// ceiling by one (the bucket's window doubles per round trip), until the ceiling is the capacity or ECS throttles.
+/// (<see cref="SlowStartInitialFraction"/>); every call ECS answers without throttling adds half a token and raises the
+/// ceiling by as much (<see cref="SlowStartGrowth"/>: the window grows by half per round trip), until the ceiling is the
+/// capacity or ECS throttles.
 /// One agent alone opens its whole burst within a few round trips; agents that start together find the shared
 /// bucket's size instead of each spending it all at once.</description></item>
 /// <item><description><b>Multiplicative decrease</b>: a throttle halves the refill rate and the ceiling (at most once
 /// a second, down to a tenth of the configured rate), and ends the slow start.</description></item>
-/// <item><description><b>Additive increase</b>: each second without throttling (from a second after the last one)
-/// gives back <see cref="RecoveryPerSecond"/> of the configured rate, the ceiling following the rate. A throttle that
-/// comes before the bucket has recovered halves that step (down to <see cref="MinRecoveryPerSecond"/>): repeated
-/// throttling means the bucket is shared and full, so it probes more gently. A full recovery restores the step.</description></item>
+/// <item><description><b>Additive increase</b>, shaped like TCP CUBIC's: each second without throttling (from a second
+/// after the last one) gives back <see cref="RecoveryPerSecond"/> of the configured rate up to
+/// <see cref="PlateauStartFraction"/> of the rate at which ECS last throttled, then only
+/// <see cref="PlateauRecoveryPerSecond"/> up to that rate (where the shared bucket ran out: approached gently), then
+/// <see cref="RecoveryPerSecond"/> again beyond it (the other agents may have gone). The ceiling follows the rate.</description></item>
 /// </list>
 /// </summary>
 /// <remarks>
@@ -40,14 +42,20 @@ internal sealed class AdaptiveTokenBucket : IDisposable
     /// <summary>The lowest rate, as a fraction of the configured rate.</summary>
     public const double FloorFraction = 0.1;
 
-    /// <summary>The rate regained per second without throttling, as a fraction of the configured rate, after a first throttle.</summary>
+    /// <summary>The rate regained per second without throttling, as a fraction of the configured rate, away from the last throttle's rate.</summary>
     public const double RecoveryPerSecond = 0.1;
 
-    /// <summary>The smallest recovery step, reached after repeated throttles (halved from <see cref="RecoveryPerSecond"/> at each).</summary>
-    public const double MinRecoveryPerSecond = RecoveryPerSecond / 8;
+    /// <summary>The rate regained per second between <see cref="PlateauStartFraction"/> of the last throttle's rate and that rate.</summary>
+    public const double PlateauRecoveryPerSecond = RecoveryPerSecond / 4;
+
+    /// <summary>Where the plateau below the last throttle's rate begins, as a fraction of that rate.</summary>
+    public const double PlateauStartFraction = 0.8;
 
     /// <summary>The share of the capacity a bucket in slow start holds at first.</summary>
     public const double SlowStartInitialFraction = 0.25;
+
+    /// <summary>The tokens (and room) an answered call adds to a bucket in slow start, per token it took.</summary>
+    public const double SlowStartGrowth = 0.5;
 
     private const double Epsilon = 1e-9;
     private static readonly TimeSpan SlowDownInterval = TimeSpan.FromSeconds(1);
@@ -60,7 +68,7 @@ internal sealed class AdaptiveTokenBucket : IDisposable
     private DateTimeOffset lastRefill;
     private DateTimeOffset? lastSlowDown;
     private DateTimeOffset? lastThrottle;
-    private double recoveryPerSecond = RecoveryPerSecond;
+    private double plateauRate;
     private bool slowStart;
     private double slowStartCeiling;
     private TaskCompletionSource? grown;
@@ -151,14 +159,27 @@ internal sealed class AdaptiveTokenBucket : IDisposable
         }
     }
 
-    /// <summary>Gets the rate regained per second without throttling, as a fraction of the configured rate.</summary>
+    /// <summary>Gets the rate regained per second without throttling now, as a fraction of the configured rate.</summary>
     public double RecoveryStep
     {
         get
         {
             lock (gate)
             {
-                return recoveryPerSecond;
+                Refill();
+                return StepAt(effectiveRate);
+            }
+        }
+    }
+
+    /// <summary>Gets the rate at which ECS last throttled a call of this bucket (0 before any throttle).</summary>
+    public double LastThrottledRatePerSecond
+    {
+        get
+        {
+            lock (gate)
+            {
+                return plateauRate;
             }
         }
     }
@@ -231,7 +252,8 @@ internal sealed class AdaptiveTokenBucket : IDisposable
 
     /// <summary>
     /// Tells the bucket that ECS answered a call drawn from it without throttling: in slow start, the window opens by
-    /// <paramref name="count"/> tokens (ceiling and tokens), until it reaches the capacity. No effect after the slow start.
+    /// <see cref="SlowStartGrowth"/> x <paramref name="count"/> tokens (ceiling and tokens), until it reaches the capacity.
+    /// No effect after the slow start.
     /// </summary>
     /// <param name="count">The tokens the call took.</param>
     /// <returns>Whether the window opened.</returns>
@@ -251,7 +273,7 @@ internal sealed class AdaptiveTokenBucket : IDisposable
             }
 
             Refill();
-            var step = Math.Clamp(count, 1, Capacity);
+            var step = Math.Clamp(count, 1, Capacity) * SlowStartGrowth;
             slowStartCeiling = Math.Min(Capacity, slowStartCeiling + step);
             tokens = Math.Min(slowStartCeiling, tokens + step);
             if (slowStartCeiling >= Capacity)
@@ -267,7 +289,7 @@ internal sealed class AdaptiveTokenBucket : IDisposable
         return true;
     }
 
-    /// <summary>Halves the rate and the ceiling after AWS throttled a call of this group (at most once a second), ends the slow start, and halves the recovery step when the bucket had not recovered from the last throttle.</summary>
+    /// <summary>Halves the rate and the ceiling after AWS throttled a call of this group (at most once a second), ends the slow start, and remembers the rate at which it was throttled (the recovery's plateau).</summary>
     /// <returns>Whether the rate was lowered now (at most once a second).</returns>
     public bool OnThrottled()
     {
@@ -284,12 +306,8 @@ internal sealed class AdaptiveTokenBucket : IDisposable
 
             lastSlowDown = now;
 
-            // Throttled again before recovering from the last throttle: the bucket is shared and full; probe more gently.
-            if (effectiveRate < configuredRate)
-            {
-                recoveryPerSecond = Math.Max(MinRecoveryPerSecond, recoveryPerSecond * SlowDownFactor);
-            }
-
+            // Where the shared bucket ran out: the recovery approaches it gently.
+            plateauRate = effectiveRate;
             effectiveRate = Math.Max(configuredRate * FloorFraction, effectiveRate * SlowDownFactor);
             slowStart = false;
             tokens = Math.Min(tokens, CurrentCeiling);
@@ -306,6 +324,10 @@ internal sealed class AdaptiveTokenBucket : IDisposable
     {
         // Nothing to release: no timer; kept disposable so that a timer-based refill can come back without API change.
     }
+
+    /// <summary>The recovery step at a rate: slow on the plateau below the last throttle's rate, fast elsewhere.</summary>
+    private double StepAt(double rate) =>
+        rate >= plateauRate * PlateauStartFraction && rate < plateauRate ? PlateauRecoveryPerSecond : RecoveryPerSecond;
 
     private double CurrentCeiling => slowStart
         ? slowStartCeiling
@@ -351,14 +373,17 @@ internal sealed class AdaptiveTokenBucket : IDisposable
         {
             var recoveryStart = throttled + SlowDownInterval > lastRefill ? throttled + SlowDownInterval : lastRefill;
             var recovering = (now - recoveryStart).TotalSeconds;
-            if (recovering > 0)
+
+            // Piecewise linear: fast up to the plateau, slowly across it, fast beyond.
+            while (recovering > Epsilon && effectiveRate < configuredRate)
             {
-                effectiveRate = Math.Min(configuredRate, effectiveRate + (configuredRate * recoveryPerSecond * recovering));
-                if (effectiveRate >= configuredRate)
-                {
-                    // Fully recovered: the next throttle is a first one again.
-                    recoveryPerSecond = RecoveryPerSecond;
-                }
+                var step = configuredRate * StepAt(effectiveRate);
+                var zoneEnd = effectiveRate < plateauRate * PlateauStartFraction ? plateauRate * PlateauStartFraction
+                    : effectiveRate < plateauRate ? plateauRate
+                    : configuredRate;
+                var seconds = Math.Min(recovering, (Math.Min(zoneEnd, configuredRate) - effectiveRate) / step);
+                effectiveRate = seconds >= recovering ? Math.Min(configuredRate, effectiveRate + (step * seconds)) : Math.Min(zoneEnd, configuredRate);
+                recovering -= seconds;
             }
         }
 
