@@ -38,9 +38,9 @@ internal sealed class EcsTaskDefinitionRegistry : ITaskDefinitionRegistry, IDisp
     private readonly bool listFamilies;
     private readonly int maxFamilyPages;
 
-    // Set once a registration made without a describe (the listing did not name the family) failed transiently, e.g.
-    // throttled because other agents of the account register too: from then on a family is described before it is
-    // registered, so that the revision another agent registered meanwhile is reused instead of duplicated.
+    // Set once a registration made without a describe (the listing did not name the family) was throttled or failed
+    // transiently, e.g. because other agents of the account register too: from then on a family is described before it
+    // is registered, so that the revision another agent registered meanwhile is reused instead of duplicated.
     private volatile bool describeFirst;
 
     /// <summary>Initializes a new instance of the <see cref="EcsTaskDefinitionRegistry"/> class.</summary>
@@ -165,8 +165,19 @@ internal sealed class EcsTaskDefinitionRegistry : ITaskDefinitionRegistry, IDisp
                 ? TaskDefinitionFamilyPresence.Unknown
                 : await index.LookupAsync(family, lifetime.Token).ConfigureAwait(false);
             notListed = presence == TaskDefinitionFamilyPresence.Absent && !describeFirst;
-            var value = await new TaskDefinitionResolver(client, reuseExisting, logger)
-                .ResolveAsync(entry.Request, notListed, lifetime.Token).ConfigureAwait(false);
+            var resolver = new TaskDefinitionResolver(client, reuseExisting, logger);
+            string value;
+            try
+            {
+                value = await resolver.ResolveAsync(entry.Request, notListed, lifetime.Token).ConfigureAwait(false);
+            }
+            finally
+            {
+                // Throttled although the describe that followed found or registered the family: other agents of the
+                // account register too, so later unlisted families are described first.
+                describeFirst |= resolver.BlindRegistrationThrottled;
+            }
+
             MarkSeen(family);
             entry.Value = value;
             entry.Completion.SetResult(value);

@@ -17,6 +17,9 @@ internal sealed class TaskDefinitionResolver
     private readonly bool reuseExisting;
     private readonly ILogger logger;
 
+    /// <summary>Gets whether a registration made without a describe was throttled (other agents of the account register too).</summary>
+    public bool BlindRegistrationThrottled { get; private set; }
+
     public TaskDefinitionResolver(IEcsClient client, bool reuseExisting, ILogger logger)
     {
         this.client = client;
@@ -43,6 +46,8 @@ internal sealed class TaskDefinitionResolver
             }
             catch (AwsServiceException e) when (e.Reason == "ThrottlingException")
             {
+                BlindRegistrationThrottled = true;
+
                 // Throttled: other agents of the account may be registering this family right now (their listings said
                 // absent too). Look before registering again, so that their revision is reused rather than duplicated.
                 return await ResolveAsync(request, familyNotListed: false, cancellationToken).ConfigureAwait(false);

@@ -33,29 +33,29 @@ public sealed class EcsRateGovernorPacingTests
     }
 
     [Fact]
-    public void SlowStart_EachAnswer_OpensTheWindowByOneToken_UntilTheCapacity()
+    public void SlowStart_EachAnswer_OpensTheWindowByHalfAToken_UntilTheCapacity()
     {
         var time = new FakeTimeProvider();
         using var bucket = Bucket(time, burst: 20, rate: 20, slowStart: true);
         Assert.True(bucket.TryAcquire(5));
 
-        // Five answers: five tokens back and five more room (the window doubles per round trip).
+        // Five answers: 2.5 tokens and as much room (the window grows by half per round trip).
         for (var i = 0; i < 5; i++)
         {
             Assert.True(bucket.OnAnswered());
         }
 
-        Assert.Equal(10, bucket.Ceiling);
-        Assert.Equal(5, bucket.AvailableTokens);
-        Assert.True(bucket.TryAcquire(5));
-        for (var i = 0; i < 10; i++)
+        Assert.Equal(7.5, bucket.Ceiling);
+        Assert.Equal(2, bucket.AvailableTokens);
+        Assert.True(bucket.TryAcquire(2));
+        for (var i = 0; i < 25; i++)
         {
             bucket.OnAnswered();
         }
 
         Assert.False(bucket.InSlowStart);
         Assert.Equal(20, bucket.Ceiling);
-        Assert.Equal(10, bucket.AvailableTokens);
+        Assert.Equal(13, bucket.AvailableTokens);
         Assert.False(bucket.OnAnswered());
     }
 
@@ -65,6 +65,7 @@ public sealed class EcsRateGovernorPacingTests
         var time = new FakeTimeProvider();
         using var bucket = Bucket(time, burst: 20, rate: 20, slowStart: true);
         Assert.True(bucket.TryAcquire(5));
+        bucket.OnAnswered();
         bucket.OnAnswered();
 
         Assert.True(bucket.OnThrottled());
@@ -87,6 +88,7 @@ public sealed class EcsRateGovernorPacingTests
         Assert.False(waiting.IsCompleted);
 
         bucket.OnAnswered();
+        bucket.OnAnswered();
 
         await waiting.WaitAsync(TimeSpan.FromSeconds(10));
     }
@@ -106,57 +108,67 @@ public sealed class EcsRateGovernorPacingTests
     }
 
     [Fact]
-    public void Recovery_ThrottledAgainBeforeRecovering_HalvesTheStep_DownToTheFloor()
+    public void Recovery_AfterAThrottle_IsFastUpToThePlateau_SlowAcrossIt_UpToTheThrottledRate()
     {
         var time = new FakeTimeProvider();
-        using var bucket = Bucket(time, burst: 10, rate: 10, slowStart: false);
+        using var bucket = Bucket(time, burst: 20, rate: 20, slowStart: false);
 
-        // A first throttle: halved, recovering a tenth of the rate per second after a second's pause.
+        // Throttled at the full 20/s: 10/s, the plateau from 16/s (80 %) to 20/s.
         bucket.OnThrottled();
-        Assert.Equal(AdaptiveTokenBucket.RecoveryPerSecond, bucket.RecoveryStep);
-        time.Advance(TimeSpan.FromSeconds(2));
-        Assert.Equal(6, bucket.EffectiveRatePerSecond, 6);
+        Assert.Equal(20, bucket.LastThrottledRatePerSecond);
+        Assert.Equal(10, bucket.EffectiveRatePerSecond);
 
-        // Throttled again at 6/s, before recovering: 3/s, and half the step (0.5/s per second).
-        bucket.OnThrottled();
-        Assert.Equal(3, bucket.EffectiveRatePerSecond, 6);
-        Assert.Equal(AdaptiveTokenBucket.RecoveryPerSecond / 2, bucket.RecoveryStep, 9);
-        time.Advance(TimeSpan.FromSeconds(5));
-        Assert.Equal(5, bucket.EffectiveRatePerSecond, 6);
+        // A second's pause, then 2/s per second (a tenth of 20/s) up to 16/s: 3 s.
+        time.Advance(TimeSpan.FromSeconds(1));
+        Assert.Equal(10, bucket.EffectiveRatePerSecond, 6);
+        time.Advance(TimeSpan.FromSeconds(3));
+        Assert.Equal(16, bucket.EffectiveRatePerSecond, 6);
 
-        for (var i = 0; i < 6; i++)
-        {
-            time.Advance(TimeSpan.FromSeconds(1));
-            bucket.OnThrottled();
-        }
-
-        Assert.Equal(AdaptiveTokenBucket.MinRecoveryPerSecond, bucket.RecoveryStep, 9);
-        Assert.Equal(10 * AdaptiveTokenBucket.FloorFraction, bucket.EffectiveRatePerSecond, 6);
-
-        // At the floor step, an eightieth of the rate per second: 1/s to 2/s takes 8 s after the pause.
-        time.Advance(TimeSpan.FromSeconds(9));
-        Assert.Equal(2, bucket.EffectiveRatePerSecond, 6);
+        // Across the plateau, 0.5/s per second (a fortieth): 8 s from 16/s to 20/s.
+        Assert.Equal(AdaptiveTokenBucket.PlateauRecoveryPerSecond, bucket.RecoveryStep, 9);
+        time.Advance(TimeSpan.FromSeconds(4));
+        Assert.Equal(18, bucket.EffectiveRatePerSecond, 6);
+        time.Advance(TimeSpan.FromSeconds(4));
+        Assert.Equal(20, bucket.EffectiveRatePerSecond, 6);
     }
 
     [Fact]
-    public void Recovery_Full_RestoresTheStep_SoALaterThrottleRecoversFastAgain()
+    public void Recovery_BeyondTheThrottledRate_IsFastAgain_TheOtherAgentsMayHaveGone()
     {
         var time = new FakeTimeProvider();
-        using var bucket = Bucket(time, burst: 10, rate: 10, slowStart: false);
+        using var bucket = Bucket(time, burst: 20, rate: 20, slowStart: false);
         bucket.OnThrottled();
         time.Advance(TimeSpan.FromSeconds(1));
         bucket.OnThrottled();
-        Assert.Equal(AdaptiveTokenBucket.RecoveryPerSecond / 2, bucket.RecoveryStep, 9);
+        time.Advance(TimeSpan.FromSeconds(1));
 
-        // 2.5/s back to 10/s at 0.5/s per second: 15 s after the pause.
-        time.Advance(TimeSpan.FromSeconds(16));
-        Assert.Equal(10, bucket.EffectiveRatePerSecond);
-        Assert.Equal(AdaptiveTokenBucket.RecoveryPerSecond, bucket.RecoveryStep);
+        // Throttled at 10/s, now 5/s: fast to 8/s (1.5 s), slow to 10/s (4 s), fast to 20/s (5 s).
+        Assert.Equal(10, bucket.LastThrottledRatePerSecond);
+        time.Advance(TimeSpan.FromSeconds(1.5));
+        Assert.Equal(8, bucket.EffectiveRatePerSecond, 6);
+        time.Advance(TimeSpan.FromSeconds(4));
+        Assert.Equal(10, bucket.EffectiveRatePerSecond, 6);
+        Assert.Equal(AdaptiveTokenBucket.RecoveryPerSecond, bucket.RecoveryStep, 9);
+        time.Advance(TimeSpan.FromSeconds(2.5));
+        Assert.Equal(15, bucket.EffectiveRatePerSecond, 6);
+        time.Advance(TimeSpan.FromSeconds(10));
+        Assert.Equal(20, bucket.EffectiveRatePerSecond, 6);
+    }
 
-        bucket.OnThrottled();
-        Assert.Equal(AdaptiveTokenBucket.RecoveryPerSecond, bucket.RecoveryStep);
-        time.Advance(TimeSpan.FromSeconds(6));
-        Assert.Equal(10, bucket.EffectiveRatePerSecond);
+    [Fact]
+    public void Recovery_ReadInManySmallSteps_IsTheSameAsInOne()
+    {
+        var time = new FakeTimeProvider();
+        using var stepped = Bucket(time, burst: 20, rate: 20, slowStart: false);
+        stepped.OnThrottled();
+        for (var i = 0; i < 700; i++)
+        {
+            time.Advance(TimeSpan.FromMilliseconds(10));
+            _ = stepped.EffectiveRatePerSecond;
+        }
+
+        // 7 s: the pause, 3 s to 16/s, then 3 s across the plateau at 0.5/s per second.
+        Assert.Equal(17.5, stepped.EffectiveRatePerSecond, 6);
     }
 
     [Fact]
@@ -200,9 +212,9 @@ public sealed class EcsRateGovernorPacingTests
 
         governor.OnAnswered("RunTask", four);
 
-        Assert.Equal(25, governor.GetBucket(EcsApiGroup.ClusterModify).Ceiling);
-        Assert.Equal(6, governor.FargateRunTask.Ceiling);
-        Assert.Equal(29, governor.FargateLaunch.Ceiling);
+        Assert.Equal(24.5, governor.GetBucket(EcsApiGroup.ClusterModify).Ceiling);
+        Assert.Equal(5.5, governor.FargateRunTask.Ceiling);
+        Assert.Equal(27, governor.FargateLaunch.Ceiling);
         Assert.Equal(5, governor.GetBucket(EcsApiGroup.TaskDefinitionModify).Ceiling);
     }
 
@@ -228,14 +240,16 @@ public sealed class EcsRateGovernorPacingTests
         var bucket = governor.GetBucket(EcsApiGroup.DescribeAndList);
         Assert.Equal(12, bucket.AvailableTokens);
 
-        // Twice the first window, one after the other: the clock never moves, so only the answers can open it.
-        for (var i = 0; i < 24; i++)
+        // 22 calls one after the other against a window of 12: the clock never moves, so only the answers can open it
+        // (each call takes a token and its answer gives half a token and half a token of room).
+        for (var i = 0; i < 22; i++)
         {
             await client.DescribeTasksAsync(new JsonObject { ["tasks"] = new JsonArray("abc") }, CancellationToken.None)
                 .WaitAsync(TimeSpan.FromSeconds(10));
         }
 
-        Assert.Equal(36, bucket.Ceiling);
+        Assert.Equal(23, bucket.Ceiling);
+        Assert.Equal(1, bucket.AvailableTokens);
         Assert.True(bucket.InSlowStart);
     }
 

@@ -102,6 +102,29 @@ public sealed class DeploymentFamilyListingTests
     }
 
     [Fact]
+    public async Task Deploy_AfterABlindRegistrationWasThrottled_LaterUnlistedFamiliesAreDescribedFirst_AndReused()
+    {
+        const string thirdFlowId = "c93a1f03-3a0f-4f4d-9e5c-234567890bcd";
+        await using var ecs = await FakeEcs.StartAsync();
+        await using var d = await StartAsync(shared: ecs);
+        await using var other = await StartAsync(shared: ecs);
+
+        // This agent lists the families (none) with its first flow; a later flow's blind registration is throttled
+        // once, and the describe that follows registers it: the throttle says other agents register too.
+        await d.DeployAsync(Run(flowId: OtherFlowId, runId: "run-0"));
+        ecs.InjectFault("RegisterTaskDefinition", FakeEcsFault.Throttling());
+        await d.DeployAsync(Run());
+        await other.DeployAsync(Run(flowId: thirdFlowId, runId: "run-other"));
+        ecs.ClearRequests();
+
+        // A third flow its listing did not name, which the other agent registered meanwhile: described and reused.
+        await d.DeployAsync(Run(flowId: thirdFlowId, runId: "run-3"));
+
+        Assert.Equal(["DescribeTaskDefinition", "RunTask"], ecs.Operations());
+        Assert.Equal(3, ecs.TaskDefinitions.Count);
+    }
+
+    [Fact]
     public async Task ListTaskDefinitionFamilies_Fake_FiltersByPrefixAndStatusSortsAndPaginatesLikeEcs()
     {
         await using var ecs = await FakeEcs.StartAsync();
