@@ -32,6 +32,10 @@ internal sealed class EcsTaskDefinitionRegistry : ITaskDefinitionRegistry, IDisp
     private readonly ConcurrentDictionary<CacheKey, Entry> cache = new();
     private readonly CancellationTokenSource lifetime = new();
 
+    // Once other agents are known to register on the account (describeFirst), this agent's look-then-register steps
+    // take turns: each describe is made right before its registration, not before a long wait in the register bucket.
+    private readonly SemaphoreSlim lookTurn = new(1, 1);
+
     // One family listing per prefix (default mode: prefect-task-; revisions mode: the flow-name slugs, no prefix).
     private readonly ConcurrentDictionary<string, TaskDefinitionFamilyIndex> familyIndexes = new(StringComparer.Ordinal);
     private readonly TimeProvider timeProvider;
@@ -145,6 +149,7 @@ internal sealed class EcsTaskDefinitionRegistry : ITaskDefinitionRegistry, IDisp
         }
 
         lifetime.Dispose();
+        lookTurn.Dispose();
     }
 
     private static string Hash(TaskDefinitionRequest request)
@@ -164,12 +169,28 @@ internal sealed class EcsTaskDefinitionRegistry : ITaskDefinitionRegistry, IDisp
             var presence = index is null
                 ? TaskDefinitionFamilyPresence.Unknown
                 : await index.LookupAsync(family, lifetime.Token).ConfigureAwait(false);
-            notListed = presence == TaskDefinitionFamilyPresence.Absent && !describeFirst;
-            var resolver = new TaskDefinitionResolver(client, reuseExisting, logger);
+            var takeTurn = describeFirst;
+            notListed = presence == TaskDefinitionFamilyPresence.Absent && !takeTurn;
+            var resolver = new TaskDefinitionResolver(client, reuseExisting, logger, takeTurn ? null : lookTurn);
             string value;
             try
             {
-                value = await resolver.ResolveAsync(entry.Request, notListed, lifetime.Token).ConfigureAwait(false);
+                if (takeTurn)
+                {
+                    await lookTurn.WaitAsync(lifetime.Token).ConfigureAwait(false);
+                }
+
+                try
+                {
+                    value = await resolver.ResolveAsync(entry.Request, notListed, lifetime.Token).ConfigureAwait(false);
+                }
+                finally
+                {
+                    if (takeTurn)
+                    {
+                        lookTurn.Release();
+                    }
+                }
             }
             finally
             {

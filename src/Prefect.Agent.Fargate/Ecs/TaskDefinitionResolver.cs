@@ -20,11 +20,23 @@ internal sealed class TaskDefinitionResolver
     /// <summary>Gets whether a registration made without a describe was throttled (other agents of the account register too).</summary>
     public bool BlindRegistrationThrottled { get; private set; }
 
-    public TaskDefinitionResolver(IEcsClient client, bool reuseExisting, ILogger logger)
+    private readonly SemaphoreSlim? lookTurn;
+
+    /// <summary>Initializes a new instance of the <see cref="TaskDefinitionResolver"/> class.</summary>
+    /// <param name="client">The ECS client.</param>
+    /// <param name="reuseExisting">Whether a described definition is used as is.</param>
+    /// <param name="logger">The logger.</param>
+    /// <param name="lookTurn">
+    /// Taken around the describe and registration that follow a throttled blind registration, so that this agent's
+    /// look-then-register steps run one at a time and each look is fresh when its registration goes out (a look made
+    /// before a long wait for the register bucket would miss another agent's revision and duplicate it).
+    /// </param>
+    public TaskDefinitionResolver(IEcsClient client, bool reuseExisting, ILogger logger, SemaphoreSlim? lookTurn = null)
     {
         this.client = client;
         this.reuseExisting = reuseExisting;
         this.logger = logger;
+        this.lookTurn = lookTurn;
     }
 
     /// <summary>Finds or registers the request's definition.</summary>
@@ -47,10 +59,23 @@ internal sealed class TaskDefinitionResolver
             catch (AwsServiceException e) when (e.Reason == "ThrottlingException")
             {
                 BlindRegistrationThrottled = true;
+            }
 
-                // Throttled: other agents of the account may be registering this family right now (their listings said
-                // absent too). Look before registering again, so that their revision is reused rather than duplicated.
+            // Throttled: other agents of the account may be registering this family right now (their listings said
+            // absent too). Look before registering again, so that their revision is reused rather than duplicated.
+            if (lookTurn is null)
+            {
                 return await ResolveAsync(request, familyNotListed: false, cancellationToken).ConfigureAwait(false);
+            }
+
+            await lookTurn.WaitAsync(cancellationToken).ConfigureAwait(false);
+            try
+            {
+                return await ResolveAsync(request, familyNotListed: false, cancellationToken).ConfigureAwait(false);
+            }
+            finally
+            {
+                lookTurn.Release();
             }
         }
 
