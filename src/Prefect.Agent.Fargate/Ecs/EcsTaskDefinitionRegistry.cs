@@ -36,6 +36,9 @@ internal sealed class EcsTaskDefinitionRegistry : ITaskDefinitionRegistry, IDisp
     // take turns: each describe is made right before its registration, not before a long wait in the register bucket.
     private readonly SemaphoreSlim lookTurn = new(1, 1);
 
+    // Cancelled with describeFirst: registrations without a describe still waiting for the register bucket look first.
+    private readonly CancellationTokenSource contentionSeen = new();
+
     // One family listing per prefix (default mode: prefect-task-; revisions mode: the flow-name slugs, no prefix).
     private readonly ConcurrentDictionary<string, TaskDefinitionFamilyIndex> familyIndexes = new(StringComparer.Ordinal);
     private readonly TimeProvider timeProvider;
@@ -150,6 +153,7 @@ internal sealed class EcsTaskDefinitionRegistry : ITaskDefinitionRegistry, IDisp
 
         lifetime.Dispose();
         lookTurn.Dispose();
+        contentionSeen.Dispose();
     }
 
     private static string Hash(TaskDefinitionRequest request)
@@ -171,7 +175,11 @@ internal sealed class EcsTaskDefinitionRegistry : ITaskDefinitionRegistry, IDisp
                 : await index.LookupAsync(family, lifetime.Token).ConfigureAwait(false);
             var takeTurn = describeFirst;
             notListed = presence == TaskDefinitionFamilyPresence.Absent && !takeTurn;
-            var resolver = new TaskDefinitionResolver(client, reuseExisting, logger, takeTurn ? null : lookTurn);
+            var resolver = new TaskDefinitionResolver(client, reuseExisting, logger, takeTurn ? null : lookTurn)
+            {
+                ContentionSeen = contentionSeen.Token,
+                OnContention = OnContention,
+            };
             string value;
             try
             {
@@ -196,7 +204,10 @@ internal sealed class EcsTaskDefinitionRegistry : ITaskDefinitionRegistry, IDisp
             {
                 // Throttled although the describe that followed found or registered the family: other agents of the
                 // account register too, so later unlisted families are described first.
-                describeFirst |= resolver.BlindRegistrationThrottled;
+                if (resolver.BlindRegistrationThrottled)
+                {
+                    OnContention();
+                }
             }
 
             MarkSeen(family);
@@ -209,11 +220,30 @@ internal sealed class EcsTaskDefinitionRegistry : ITaskDefinitionRegistry, IDisp
             // back-off). After a blind registration failed transiently, the next attempts describe first.
             if (notListed && e is DeploymentStepException { Kind: DeploymentFaultKind.Transient })
             {
-                describeFirst = true;
+                OnContention();
             }
 
             cache.TryRemove(new KeyValuePair<CacheKey, Entry>(key, entry));
             entry.Completion.SetException(e);
+        }
+    }
+
+    /// <summary>Other agents register on the account too: describe unlisted families first, and stop blind registrations still waiting.</summary>
+    private void OnContention()
+    {
+        if (describeFirst)
+        {
+            return;
+        }
+
+        describeFirst = true;
+        try
+        {
+            contentionSeen.Cancel();
+        }
+        catch (ObjectDisposedException)
+        {
+            // Shutting down.
         }
     }
 

@@ -20,6 +20,15 @@ internal sealed class TaskDefinitionResolver
     /// <summary>Gets whether a registration made without a describe was throttled (other agents of the account register too).</summary>
     public bool BlindRegistrationThrottled { get; private set; }
 
+    /// <summary>
+    /// Gets or sets a token cancelled once other agents are known to register on the account: a registration without a
+    /// describe still waiting for the register bucket then stops waiting and looks first (its listing is stale).
+    /// </summary>
+    public CancellationToken ContentionSeen { get; init; }
+
+    /// <summary>Gets or sets what to call when a registration without a describe is throttled (before the look that follows).</summary>
+    public Action? OnContention { get; init; }
+
     private readonly SemaphoreSlim? lookTurn;
 
     /// <summary>Initializes a new instance of the <see cref="TaskDefinitionResolver"/> class.</summary>
@@ -54,11 +63,18 @@ internal sealed class TaskDefinitionResolver
             logger.TaskDefinitionFamilyNotListed(request.Family);
             try
             {
-                return await RegisterAsync(request, cancellationToken, retryThrottling: false).ConfigureAwait(false);
+                using var blind = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, ContentionSeen);
+                return await RegisterAsync(request, blind.Token, retryThrottling: false).ConfigureAwait(false);
             }
             catch (AwsServiceException e) when (e.Reason == "ThrottlingException")
             {
                 BlindRegistrationThrottled = true;
+                OnContention?.Invoke();
+            }
+            catch (Exception) when (ContentionSeen.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+            {
+                // Another registration of this agent was throttled while this one waited for the register bucket (or
+                // was on its way: ECS may have it, and the look below finds it): look before registering.
             }
 
             // Throttled: other agents of the account may be registering this family right now (their listings said

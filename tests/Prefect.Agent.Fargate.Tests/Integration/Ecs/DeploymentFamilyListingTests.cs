@@ -125,6 +125,33 @@ public sealed class DeploymentFamilyListingTests
     }
 
     [Fact]
+    public async Task Deploy_OtherAgentsRegisterToo_LooksAndRegistrationsTakeTurns_EachLookRightBeforeItsRegistration()
+    {
+        // Latency, so that concurrent looks would all go out before the first registration without the turns.
+        await using var ecs = await FakeEcs.StartAsync(new FakeEcsOptions { Latency = TimeSpan.FromMilliseconds(20) });
+        await using var d = await StartAsync(shared: ecs);
+        await d.DeployAsync(Run(flowId: OtherFlowId, runId: "run-0"));
+        ecs.InjectFault("RegisterTaskDefinition", FakeEcsFault.Throttling());
+        await d.DeployAsync(Run());
+        ecs.ClearRequests();
+
+        // Four new flows at once, after a throttled blind registration told this agent that others register too.
+        var flows = Enumerable.Range(0, 4).Select(i => $"d{i}4b2f14-4b1f-4e5e-af6d-34567890cdef").ToList();
+        await Task.WhenAll(flows.Select((flow, i) => d.DeployAsync(Run(flowId: flow, runId: $"run-turn-{i}"))));
+
+        var steps = ecs.Requests
+            .Where(r => r.Operation is "DescribeTaskDefinition" or "RegisterTaskDefinition")
+            .Select(r => (r.Operation, Family: (r.Body()["taskDefinition"] ?? r.Body()["family"])!.GetValue<string>()))
+            .ToList();
+        Assert.Equal(8, steps.Count);
+        for (var i = 0; i < steps.Count; i += 2)
+        {
+            Assert.Equal("DescribeTaskDefinition", steps[i].Operation);
+            Assert.Equal(("RegisterTaskDefinition", steps[i].Family), steps[i + 1]);
+        }
+    }
+
+    [Fact]
     public async Task ListTaskDefinitionFamilies_Fake_FiltersByPrefixAndStatusSortsAndPaginatesLikeEcs()
     {
         await using var ecs = await FakeEcs.StartAsync();
