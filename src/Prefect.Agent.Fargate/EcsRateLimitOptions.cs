@@ -23,7 +23,8 @@ namespace Prefect.Agent.Fargate;
 /// <item><description><b>Additive increase</b>, shaped like TCP CUBIC's: each second without throttling gives back a
 /// tenth of the configured rate, but only a fortieth between 80 % of the rate at which ECS last throttled and that rate
 /// (where the shared bucket ran out, approached gently), and a tenth again beyond it (the other agents may have gone).
-/// One agent throttled once at its full rate is back to it in about 12 s.</description></item>
+/// Only time in which the bucket is in use counts (it does not recover while it sits full). One agent throttled once at
+/// its full rate and kept busy is back to it in about 12 s.</description></item>
 /// </list>
 /// <para>
 /// Teams that know how many agents share the account can also set <see cref="AccountShare"/> (e.g. 1/3 for three

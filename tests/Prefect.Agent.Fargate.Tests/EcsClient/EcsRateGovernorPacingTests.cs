@@ -13,6 +13,19 @@ public sealed class EcsRateGovernorPacingTests
 {
     private static readonly JsonObject Fargate = new() { ["launchType"] = "FARGATE" };
 
+    /// <summary>Advances the clock in 10 ms steps, taking every whole token as it comes: the bucket in use, never full.</summary>
+    internal static void KeepBusy(FakeTimeProvider time, AdaptiveTokenBucket bucket, double seconds)
+    {
+        for (var i = 0; i < (int)Math.Round(seconds * 100); i++)
+        {
+            while (bucket.TryAcquire(1))
+            {
+            }
+
+            time.Advance(TimeSpan.FromMilliseconds(10));
+        }
+    }
+
     private static AdaptiveTokenBucket Bucket(FakeTimeProvider time, int burst, double rate, bool slowStart) =>
         new("Test", new TokenBucketOptions { Burst = burst, RatePerSecond = rate }, time, headroom: TimeSpan.Zero, slowStart);
 
@@ -119,16 +132,16 @@ public sealed class EcsRateGovernorPacingTests
         Assert.Equal(10, bucket.EffectiveRatePerSecond);
 
         // A second's pause, then 2/s per second (a tenth of 20/s) up to 16/s: 3 s.
-        time.Advance(TimeSpan.FromSeconds(1));
+        KeepBusy(time, bucket, 1);
         Assert.Equal(10, bucket.EffectiveRatePerSecond, 6);
-        time.Advance(TimeSpan.FromSeconds(3));
+        KeepBusy(time, bucket, 3);
         Assert.Equal(16, bucket.EffectiveRatePerSecond, 6);
 
         // Across the plateau, 0.5/s per second (a fortieth): 8 s from 16/s to 20/s.
-        Assert.Equal(AdaptiveTokenBucket.PlateauRecoveryPerSecond, bucket.RecoveryStep, 9);
-        time.Advance(TimeSpan.FromSeconds(4));
+        KeepBusy(time, bucket, 4);
         Assert.Equal(18, bucket.EffectiveRatePerSecond, 6);
-        time.Advance(TimeSpan.FromSeconds(4));
+        Assert.Equal(AdaptiveTokenBucket.PlateauRecoveryPerSecond, bucket.RecoveryStep, 9);
+        KeepBusy(time, bucket, 4);
         Assert.Equal(20, bucket.EffectiveRatePerSecond, 6);
     }
 
@@ -138,37 +151,37 @@ public sealed class EcsRateGovernorPacingTests
         var time = new FakeTimeProvider();
         using var bucket = Bucket(time, burst: 20, rate: 20, slowStart: false);
         bucket.OnThrottled();
-        time.Advance(TimeSpan.FromSeconds(1));
+        KeepBusy(time, bucket, 1);
         bucket.OnThrottled();
-        time.Advance(TimeSpan.FromSeconds(1));
+        KeepBusy(time, bucket, 1);
 
         // Throttled at 10/s, now 5/s: fast to 8/s (1.5 s), slow to 10/s (4 s), fast to 20/s (5 s).
         Assert.Equal(10, bucket.LastThrottledRatePerSecond);
-        time.Advance(TimeSpan.FromSeconds(1.5));
+        KeepBusy(time, bucket, 1.5);
         Assert.Equal(8, bucket.EffectiveRatePerSecond, 6);
-        time.Advance(TimeSpan.FromSeconds(4));
+        KeepBusy(time, bucket, 4);
         Assert.Equal(10, bucket.EffectiveRatePerSecond, 6);
         Assert.Equal(AdaptiveTokenBucket.RecoveryPerSecond, bucket.RecoveryStep, 9);
-        time.Advance(TimeSpan.FromSeconds(2.5));
+        KeepBusy(time, bucket, 2.5);
         Assert.Equal(15, bucket.EffectiveRatePerSecond, 6);
-        time.Advance(TimeSpan.FromSeconds(10));
+        KeepBusy(time, bucket, 10);
         Assert.Equal(20, bucket.EffectiveRatePerSecond, 6);
     }
 
     [Fact]
-    public void Recovery_ReadInManySmallSteps_IsTheSameAsInOne()
+    public void Recovery_WhileTheBucketSitsFull_DoesNotCount()
     {
         var time = new FakeTimeProvider();
-        using var stepped = Bucket(time, burst: 20, rate: 20, slowStart: false);
-        stepped.OnThrottled();
-        for (var i = 0; i < 700; i++)
-        {
-            time.Advance(TimeSpan.FromMilliseconds(10));
-            _ = stepped.EffectiveRatePerSecond;
-        }
+        using var bucket = Bucket(time, burst: 20, rate: 20, slowStart: false);
+        bucket.OnThrottled();
 
-        // 7 s: the pause, 3 s to 16/s, then 3 s across the plateau at 0.5/s per second.
-        Assert.Equal(17.5, stepped.EffectiveRatePerSecond, 6);
+        // Ten quiet seconds (nobody takes a token): still 10/s.
+        time.Advance(TimeSpan.FromSeconds(10));
+        Assert.Equal(10, bucket.EffectiveRatePerSecond, 6);
+
+        // In use, it recovers as usual: 2/s per second.
+        KeepBusy(time, bucket, 2);
+        Assert.Equal(14, bucket.EffectiveRatePerSecond, 6);
     }
 
     [Fact]

@@ -16,7 +16,9 @@ namespace Prefect.Agent.Fargate.Ecs.Client;
 /// after the last one) gives back <see cref="RecoveryPerSecond"/> of the configured rate up to
 /// <see cref="PlateauStartFraction"/> of the rate at which ECS last throttled, then only
 /// <see cref="PlateauRecoveryPerSecond"/> up to that rate (where the shared bucket ran out: approached gently), then
-/// <see cref="RecoveryPerSecond"/> again beyond it (the other agents may have gone). The ceiling follows the rate.</description></item>
+/// <see cref="RecoveryPerSecond"/> again beyond it (the other agents may have gone). The ceiling follows the rate. Only
+/// seconds in which the bucket was in use count: a bucket that sits full (nobody waiting for its rate) does not recover,
+/// so agents that were idle together (e.g. waiting for registrations) do not come back together at full rate.</description></item>
 /// </list>
 /// </summary>
 /// <remarks>
@@ -368,11 +370,20 @@ internal sealed class AdaptiveTokenBucket : IDisposable
         }
 
         // Tokens at the rate in force since the last refill (the recovery below applies from now on: conservative).
-        tokens = Math.Min(CurrentCeiling, tokens + (elapsed * effectiveRate));
+        var ceiling = CurrentCeiling;
+        var filled = tokens + (elapsed * effectiveRate);
+        tokens = Math.Min(ceiling, filled);
         if (effectiveRate < configuredRate && lastThrottle is { } throttled)
         {
             var recoveryStart = throttled + SlowDownInterval > lastRefill ? throttled + SlowDownInterval : lastRefill;
             var recovering = (now - recoveryStart).TotalSeconds;
+
+            // Time the bucket sat full does not count (TCP's congestion window validation): a rate nobody used says
+            // nothing about the shared bucket, and agents idle together would otherwise come back together at full rate.
+            if (filled > ceiling)
+            {
+                recovering -= (filled - ceiling) / effectiveRate;
+            }
 
             // Piecewise linear: fast up to the plateau, slowly across it, fast beyond.
             while (recovering > Epsilon && effectiveRate < configuredRate)
