@@ -14,8 +14,8 @@ namespace Prefect.Agent.Fargate;
 /// share a link:
 /// </para>
 /// <list type="bullet">
-/// <item><description><b>Slow start</b> (<see cref="SlowStart"/>): each bucket starts with a quarter of its capacity
-/// and opens by half a token for every call ECS answers without throttling (its window grows by half per round trip),
+/// <item><description><b>Slow start</b> (<see cref="SlowStart"/>): each bucket starts with an eighth of its capacity
+/// and opens by one token for every call ECS answers without throttling (each round trip sends the first window again),
 /// until its whole capacity (a few round trips to ECS for one agent alone) or the first throttle. Agents that start
 /// together then find the shared bucket's size instead of each spending the whole burst at once.</description></item>
 /// <item><description><b>Multiplicative decrease</b>: when ECS throttles a call, the buckets it drew from halve their
@@ -79,7 +79,7 @@ public sealed class EcsRateLimitOptions
     public double AccountShare { get; set; } = 1;
 
     /// <summary>
-    /// Gets or sets whether each bucket starts in slow start: with a quarter of its capacity, opening by one token per
+    /// Gets or sets whether each bucket starts in slow start: with an eighth of its capacity, opening by one token per
     /// call ECS answers without throttling until its whole capacity or the first throttle (TCP's slow start). It costs
     /// one agent alone a few round trips to ECS at start; it saves agents that start together on one account from
     /// spending the shared burst several times over. <see langword="false"/> starts every bucket full.

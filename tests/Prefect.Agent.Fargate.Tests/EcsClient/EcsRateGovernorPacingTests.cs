@@ -30,45 +30,45 @@ public sealed class EcsRateGovernorPacingTests
         new("Test", new TokenBucketOptions { Burst = burst, RatePerSecond = rate }, time, headroom: TimeSpan.Zero, slowStart);
 
     [Fact]
-    public void SlowStart_FreshBucket_HoldsAQuarterOfItsCapacity()
+    public void SlowStart_FreshBucket_HoldsAnEighthOfItsCapacity_RoundedUp()
     {
         var time = new FakeTimeProvider();
         using var bucket = Bucket(time, burst: 20, rate: 20, slowStart: true);
 
         Assert.True(bucket.InSlowStart);
-        Assert.Equal(5, bucket.Ceiling);
-        Assert.All(Enumerable.Range(0, 5), _ => Assert.True(bucket.TryAcquire(1)));
+        Assert.Equal(3, bucket.Ceiling);
+        Assert.All(Enumerable.Range(0, 3), _ => Assert.True(bucket.TryAcquire(1)));
         Assert.False(bucket.TryAcquire(1));
 
         // The refill runs at the full rate but stops at the window, not at the capacity.
         time.Advance(TimeSpan.FromSeconds(10));
-        Assert.Equal(5, bucket.AvailableTokens);
+        Assert.Equal(3, bucket.AvailableTokens);
     }
 
     [Fact]
-    public void SlowStart_EachAnswer_OpensTheWindowByHalfAToken_UntilTheCapacity()
+    public void SlowStart_EachAnswer_OpensTheWindowByOneToken_UntilTheCapacity()
     {
         var time = new FakeTimeProvider();
         using var bucket = Bucket(time, burst: 20, rate: 20, slowStart: true);
-        Assert.True(bucket.TryAcquire(5));
+        Assert.True(bucket.TryAcquire(3));
 
-        // Five answers: 2.5 tokens and as much room (the window grows by half per round trip).
-        for (var i = 0; i < 5; i++)
+        // Three answers: three tokens and three more room (each round trip sends the first window again).
+        for (var i = 0; i < 3; i++)
         {
             Assert.True(bucket.OnAnswered());
         }
 
-        Assert.Equal(7.5, bucket.Ceiling);
-        Assert.Equal(2, bucket.AvailableTokens);
-        Assert.True(bucket.TryAcquire(2));
-        for (var i = 0; i < 25; i++)
+        Assert.Equal(6, bucket.Ceiling);
+        Assert.Equal(3, bucket.AvailableTokens);
+        Assert.True(bucket.TryAcquire(3));
+        for (var i = 0; i < 14; i++)
         {
             bucket.OnAnswered();
         }
 
         Assert.False(bucket.InSlowStart);
         Assert.Equal(20, bucket.Ceiling);
-        Assert.Equal(13, bucket.AvailableTokens);
+        Assert.Equal(14, bucket.AvailableTokens);
         Assert.False(bucket.OnAnswered());
     }
 
@@ -77,7 +77,7 @@ public sealed class EcsRateGovernorPacingTests
     {
         var time = new FakeTimeProvider();
         using var bucket = Bucket(time, burst: 20, rate: 20, slowStart: true);
-        Assert.True(bucket.TryAcquire(5));
+        Assert.True(bucket.TryAcquire(3));
         bucket.OnAnswered();
         bucket.OnAnswered();
 
@@ -87,7 +87,7 @@ public sealed class EcsRateGovernorPacingTests
         Assert.Equal(10, bucket.EffectiveRatePerSecond);
         Assert.Equal(10, bucket.Ceiling);
         Assert.False(bucket.OnAnswered());
-        Assert.Equal(1, bucket.AvailableTokens);
+        Assert.Equal(2, bucket.AvailableTokens);
     }
 
     [Fact]
@@ -95,12 +95,11 @@ public sealed class EcsRateGovernorPacingTests
     {
         var time = new FakeTimeProvider();
         using var bucket = Bucket(time, burst: 20, rate: 1, slowStart: true);
-        await bucket.AcquireAsync(5, CancellationToken.None);
+        await bucket.AcquireAsync(3, CancellationToken.None);
 
         var waiting = bucket.AcquireAsync(1, CancellationToken.None).AsTask();
         Assert.False(waiting.IsCompleted);
 
-        bucket.OnAnswered();
         bucket.OnAnswered();
 
         await waiting.WaitAsync(TimeSpan.FromSeconds(10));
@@ -111,7 +110,7 @@ public sealed class EcsRateGovernorPacingTests
     {
         var time = new FakeTimeProvider();
         using var bucket = Bucket(time, burst: 20, rate: 1, slowStart: true);
-        await bucket.AcquireAsync(5, CancellationToken.None);
+        await bucket.AcquireAsync(3, CancellationToken.None);
         using var cts = new CancellationTokenSource();
 
         var waiting = bucket.AcquireAsync(1, cts.Token).AsTask();
@@ -201,15 +200,15 @@ public sealed class EcsRateGovernorPacingTests
     }
 
     [Fact]
-    public void Governor_SlowStartByDefault_StartsEveryBucketAtAQuarter_AndOffStartsFull()
+    public void Governor_SlowStartByDefault_StartsEveryBucketAtAnEighth_AndOffStartsFull()
     {
         var time = new FakeTimeProvider();
         using var slow = new EcsRateGovernor(new EcsRateLimitOptions(), time);
         using var full = new EcsRateGovernor(new EcsRateLimitOptions { SlowStart = false }, time);
 
-        Assert.Equal(24, slow.GetBucket(EcsApiGroup.ClusterModify).AvailableTokens);
-        Assert.Equal(5, slow.GetBucket(EcsApiGroup.TaskDefinitionModify).AvailableTokens);
-        Assert.Equal(5, slow.FargateRunTask.AvailableTokens);
+        Assert.Equal(12, slow.GetBucket(EcsApiGroup.ClusterModify).AvailableTokens);
+        Assert.Equal(3, slow.GetBucket(EcsApiGroup.TaskDefinitionModify).AvailableTokens);
+        Assert.Equal(3, slow.FargateRunTask.AvailableTokens);
         Assert.Equal(96, full.GetBucket(EcsApiGroup.ClusterModify).AvailableTokens);
         Assert.Equal(19, full.GetBucket(EcsApiGroup.TaskDefinitionModify).AvailableTokens);
         Assert.Equal(18, full.FargateRunTask.AvailableTokens);
@@ -225,10 +224,10 @@ public sealed class EcsRateGovernorPacingTests
 
         governor.OnAnswered("RunTask", four);
 
-        Assert.Equal(24.5, governor.GetBucket(EcsApiGroup.ClusterModify).Ceiling);
-        Assert.Equal(5.5, governor.FargateRunTask.Ceiling);
-        Assert.Equal(27, governor.FargateLaunch.Ceiling);
-        Assert.Equal(5, governor.GetBucket(EcsApiGroup.TaskDefinitionModify).Ceiling);
+        Assert.Equal(13, governor.GetBucket(EcsApiGroup.ClusterModify).Ceiling);
+        Assert.Equal(4, governor.FargateRunTask.Ceiling);
+        Assert.Equal(17, governor.FargateLaunch.Ceiling);
+        Assert.Equal(3, governor.GetBucket(EcsApiGroup.TaskDefinitionModify).Ceiling);
     }
 
     [Fact]
@@ -251,18 +250,18 @@ public sealed class EcsRateGovernorPacingTests
         using var governor = new EcsRateGovernor(new EcsRateLimitOptions(), new FakeTimeProvider());
         using var client = EcsTestClients.Create(ecs, governor: governor);
         var bucket = governor.GetBucket(EcsApiGroup.DescribeAndList);
-        Assert.Equal(12, bucket.AvailableTokens);
+        Assert.Equal(6, bucket.AvailableTokens);
 
-        // 22 calls one after the other against a window of 12: the clock never moves, so only the answers can open it
-        // (each call takes a token and its answer gives half a token and half a token of room).
+        // 22 calls one after the other against a window of 6: the clock never moves, so only the answers can open it
+        // (each call takes a token and its answer gives it back with a token more of room).
         for (var i = 0; i < 22; i++)
         {
             await client.DescribeTasksAsync(new JsonObject { ["tasks"] = new JsonArray("abc") }, CancellationToken.None)
                 .WaitAsync(TimeSpan.FromSeconds(10));
         }
 
-        Assert.Equal(23, bucket.Ceiling);
-        Assert.Equal(1, bucket.AvailableTokens);
+        Assert.Equal(28, bucket.Ceiling);
+        Assert.Equal(6, bucket.AvailableTokens);
         Assert.True(bucket.InSlowStart);
     }
 

@@ -4,10 +4,10 @@ namespace Prefect.Agent.Fargate.Ecs.Client;
 /// A token bucket on a <see cref="TimeProvider"/> that adapts to throttling the way TCP adapts to loss, so that several
 /// agents (or processes) drawing on one account's ECS bucket converge on their share without knowing how many they are:
 /// <list type="bullet">
-/// <item><description><b>Slow start</b> (when enabled): a fresh bucket holds a quarter of its capacity
-/// (<see cref="SlowStartInitialFraction"/>); every call ECS answers without throttling adds half a token and raises the
-/// ceiling by as much (<see cref="SlowStartGrowth"/>: the window grows by half per round trip), until the ceiling is the
-/// capacity or ECS throttles.
+/// <item><description><b>Slow start</b> (when enabled): a fresh bucket holds an eighth of its capacity
+/// (<see cref="SlowStartInitialFraction"/>); every call ECS answers without throttling adds a token and raises the
+/// ceiling by one (<see cref="SlowStartGrowth"/>: each round trip sends the first window again), until the ceiling is
+/// the capacity or ECS throttles.
 /// One agent alone opens its whole burst within a few round trips; agents that start together find the shared
 /// bucket's size instead of each spending it all at once.</description></item>
 /// <item><description><b>Multiplicative decrease</b>: a throttle halves the refill rate and the ceiling (at most once
@@ -54,10 +54,13 @@ internal sealed class AdaptiveTokenBucket : IDisposable
     public const double PlateauStartFraction = 0.8;
 
     /// <summary>The share of the capacity a bucket in slow start holds at first.</summary>
-    public const double SlowStartInitialFraction = 0.25;
+    public const double SlowStartInitialFraction = 0.125;
 
-    /// <summary>The tokens (and room) an answered call adds to a bucket in slow start, per token it took.</summary>
-    public const double SlowStartGrowth = 0.5;
+    /// <summary>
+    /// The tokens (and room) an answered call adds to a bucket in slow start, per token it took. Less than one would
+    /// stall a slowly refilled bucket (RegisterTaskDefinition's 1/s) at initial / (1 - growth) tokens.
+    /// </summary>
+    public const double SlowStartGrowth = 1;
 
     private const double Epsilon = 1e-9;
     private static readonly TimeSpan SlowDownInterval = TimeSpan.FromSeconds(1);

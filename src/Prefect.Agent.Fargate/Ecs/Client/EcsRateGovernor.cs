@@ -12,8 +12,8 @@ namespace Prefect.Agent.Fargate.Ecs.Client;
 /// (<see cref="Create"/>): agents given the same limiter draw from the same buckets per endpoint and region; an agent
 /// without one has its own governor. Every bucket's rate and burst are scaled by <see cref="EcsRateLimitOptions.AccountShare"/>.
 /// When ECS throttles a call, every bucket the call drew from slows down (<see cref="OnThrottled"/>): ECS's answer does
-/// not say which of its buckets was empty. With <see cref="EcsRateLimitOptions.SlowStart"/>, every bucket starts with a
-/// quarter of its capacity and opens by one token per call ECS answers without throttling (<see cref="OnAnswered"/>),
+/// not say which of its buckets was empty. With <see cref="EcsRateLimitOptions.SlowStart"/>, every bucket starts with an
+/// eighth of its capacity and opens by one token per call ECS answers without throttling (<see cref="OnAnswered"/>),
 /// until its capacity or the first throttle (see <see cref="AdaptiveTokenBucket"/>).
 /// AWS publishes no request quota for the Resource Groups Tagging API; its bucket (burst 10, 5 per second) is a
 /// conservative guess that the adaptive slow-down corrects.
