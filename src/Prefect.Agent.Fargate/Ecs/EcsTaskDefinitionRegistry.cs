@@ -60,13 +60,15 @@ internal sealed class EcsTaskDefinitionRegistry : ITaskDefinitionRegistry, IDisp
     /// absent) rather than described; <see langword="false"/>: always describe, as the original does.
     /// </param>
     /// <param name="maxFamilyPages">The listing's page cap (100 families a page).</param>
+    /// <param name="sharedAccount">Whether the agent is told it shares the account (a static share): families are described before they are registered from the start.</param>
     public EcsTaskDefinitionRegistry(
         IEcsClient client,
         bool reuseExisting,
         ILogger logger,
         TimeProvider? timeProvider = null,
         bool listFamilies = true,
-        int maxFamilyPages = TaskDefinitionFamilyIndex.DefaultMaxPages)
+        int maxFamilyPages = TaskDefinitionFamilyIndex.DefaultMaxPages,
+        bool sharedAccount = false)
     {
         ArgumentNullException.ThrowIfNull(client);
         ArgumentNullException.ThrowIfNull(logger);
@@ -76,6 +78,9 @@ internal sealed class EcsTaskDefinitionRegistry : ITaskDefinitionRegistry, IDisp
         this.timeProvider = timeProvider ?? TimeProvider.System;
         this.listFamilies = listFamilies;
         this.maxFamilyPages = maxFamilyPages;
+
+        // An agent told it shares the account (EcsRateLimits.AccountShare below 1) knows other agents register too.
+        describeFirst = sharedAccount;
     }
 
     /// <inheritdoc/>

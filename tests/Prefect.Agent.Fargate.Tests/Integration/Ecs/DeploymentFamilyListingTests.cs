@@ -152,6 +152,29 @@ public sealed class DeploymentFamilyListingTests
     }
 
     [Fact]
+    public async Task Deploy_StaticAccountShare_DescribesANewFamilyBeforeRegistering_AndReusesAnotherAgentsRevision()
+    {
+        await using var ecs = await FakeEcs.StartAsync();
+        await using var d = await StartAsync(o => o.EcsRateLimits.AccountShare = 0.5, shared: ecs);
+        await using var other = await StartAsync(o => o.EcsRateLimits.AccountShare = 0.5, shared: ecs);
+
+        // The other agent lists the families (none) with a first flow of its own.
+        await other.DeployAsync(Run(flowId: OtherFlowId, runId: "run-o"));
+        ecs.ClearRequests();
+
+        // Told it shares the account, this agent looks before registering although its listing does not name the family.
+        await d.DeployAsync(Run(runId: "run-0"));
+        Assert.Equal(["ListTaskDefinitionFamilies", "DescribeTaskDefinition", "RegisterTaskDefinition", "RunTask"], ecs.Operations());
+        ecs.ClearRequests();
+
+        // The other agent's listing does not name it either: it looks, finds that revision and registers none.
+        await other.DeployAsync(Run(runId: "run-1"));
+
+        Assert.Equal(["DescribeTaskDefinition", "RunTask"], ecs.Operations());
+        Assert.Equal(2, ecs.TaskDefinitions.Count);
+    }
+
+    [Fact]
     public async Task ListTaskDefinitionFamilies_Fake_FiltersByPrefixAndStatusSortsAndPaginatesLikeEcs()
     {
         await using var ecs = await FakeEcs.StartAsync();
