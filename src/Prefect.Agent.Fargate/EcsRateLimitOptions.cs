@@ -9,10 +9,27 @@ namespace Prefect.Agent.Fargate;
 /// AWS throttles per account and region. Agents share buckets only through an explicit <see cref="Limiter"/>: agents
 /// built with the same <see cref="EcsRateLimiter"/> instance (every agent of one DI container gets the container's)
 /// draw from the same buckets per endpoint and region; an agent without one has buckets of its own.
-/// Several agents (or processes) on one account converge on their share without configuration: when ECS throttles a
-/// call, the buckets it drew from halve their rate (multiplicative decrease) and recover by a tenth of their rate per
-/// second without throttling (additive increase). Teams that know how many agents share the account can also set
-/// <see cref="AccountShare"/>.
+/// <para>
+/// Several agents (or processes) on one account converge on their share without configuration, the way TCP flows
+/// share a link:
+/// </para>
+/// <list type="bullet">
+/// <item><description><b>Slow start</b> (<see cref="SlowStart"/>): each bucket starts with an eighth of its capacity
+/// and opens by one token for every call ECS answers without throttling (each round trip sends the first window again),
+/// until its whole capacity (a few round trips to ECS for one agent alone) or the first throttle. Agents that start
+/// together then find the shared bucket's size instead of each spending the whole burst at once.</description></item>
+/// <item><description><b>Multiplicative decrease</b>: when ECS throttles a call, the buckets it drew from halve their
+/// rate and their burst (at most once a second, down to a tenth of the configured rate).</description></item>
+/// <item><description><b>Additive increase</b>, shaped like TCP CUBIC's: each second without throttling gives back a
+/// tenth of the configured rate, but only a fortieth between 80 % of the rate at which ECS last throttled and that rate
+/// (where the shared bucket ran out, approached gently), and a tenth again beyond it (the other agents may have gone).
+/// Only time in which the bucket is in use counts (it does not recover while it sits full). One agent throttled once at
+/// its full rate and kept busy is back to it in about 12 s.</description></item>
+/// </list>
+/// <para>
+/// Teams that know how many agents share the account can also set <see cref="AccountShare"/> (e.g. 1/3 for three
+/// agents), which divides every bucket from the start.
+/// </para>
 /// </remarks>
 public sealed class EcsRateLimitOptions
 {
@@ -60,6 +77,15 @@ public sealed class EcsRateLimitOptions
     /// </summary>
     /// <value>The default value is 1 (the whole account). It must be greater than 0 and at most 1.</value>
     public double AccountShare { get; set; } = 1;
+
+    /// <summary>
+    /// Gets or sets whether each bucket starts in slow start: with an eighth of its capacity, opening by one token per
+    /// call ECS answers without throttling until its whole capacity or the first throttle (TCP's slow start). It costs
+    /// one agent alone a few round trips to ECS at start; it saves agents that start together on one account from
+    /// spending the shared burst several times over. <see langword="false"/> starts every bucket full.
+    /// </summary>
+    /// <value>The default value is <see langword="true"/>.</value>
+    public bool SlowStart { get; set; } = true;
 
     /// <summary>
     /// Gets or sets the object that owns the buckets, one governor per ECS endpoint and region: agents constructed

@@ -51,7 +51,7 @@ public sealed class EcsRateLimiter
     /// <returns>A stable text.</returns>
     internal static string Describe(EcsRateLimitOptions limits) => string.Create(
         CultureInfo.InvariantCulture,
-        $"Headroom={limits.Headroom.TotalMilliseconds}ms, AccountShare={limits.AccountShare}, ClusterModify={Bucket(limits.ClusterModify)}, "
+        $"Headroom={limits.Headroom.TotalMilliseconds}ms, AccountShare={limits.AccountShare}, SlowStart={limits.SlowStart}, ClusterModify={Bucket(limits.ClusterModify)}, "
         + $"TaskDefinitionModify={Bucket(limits.TaskDefinitionModify)}, DescribeAndList={Bucket(limits.DescribeAndList)}, "
         + $"FargateLaunch={Bucket(limits.FargateLaunch)}, FargateRunTask={Bucket(limits.FargateRunTask)}");
 

@@ -5,13 +5,13 @@ using System.Reflection;
 namespace Prefect.Agent.Fargate.Benchmarks.Load;
 
 /// <summary>
-/// <c>load [--workload a|b|d|e|all|faults] [--agent jit|aot|in-process|PATH] [--idle SECONDS] [--agent-env KEY=VALUE]... [--repeat N]
+/// <c>load [--workload a|b|d|e|all|faults] [--agent jit|aot|in-process|PATH] [--idle SECONDS] [--agent-env KEY=VALUE]... [--agent-arg ITEM]... [--repeat N]
 /// [--timeout SECONDS] [--out DIR] [--publish]</c>.
 /// </summary>
 internal static class LoadCommand
 {
     public const string Usage =
-        "load [--workload a|b|d|e|all|faults] [--agent jit|aot|in-process|PATH] [--idle SECONDS (default 60, 0: skip)] [--agent-env KEY=VALUE]... "
+        "load [--workload a|b|d|e|all|faults] [--agent jit|aot|in-process|PATH] [--idle SECONDS (default 60, 0: skip)] [--agent-env KEY=VALUE]... [--agent-arg ITEM (e.g. ecs_rate_share=0.333)]... "
         + "[--repeat N] [--timeout SECONDS] [--out DIR] [--publish (re-publish the AOT binary)] [--validate-graphql (the fake validates every request: slower)]";
 
     public static async Task<int> RunAsync(string[] args, CancellationToken cancellationToken)
@@ -20,6 +20,7 @@ internal static class LoadCommand
         var agentChoice = "jit";
         var idle = TimeSpan.FromSeconds(60);
         var environment = new Dictionary<string, string>(StringComparer.Ordinal);
+        var agentArguments = new List<string>();
         var repeat = 1;
         var timeout = TimeSpan.FromSeconds(180);
         var output = Path.Combine(RepositoryRoot, "artifacts", "bench");
@@ -59,6 +60,9 @@ internal static class LoadCommand
 
                     environment[pair[..eq]] = pair[(eq + 1)..];
                     break;
+                case "--agent-arg":
+                    agentArguments.Add(Next());
+                    break;
                 case "--repeat":
                     repeat = int.Parse(Next(), CultureInfo.InvariantCulture);
                     break;
@@ -85,9 +89,9 @@ internal static class LoadCommand
         Directory.CreateDirectory(output);
         var agent = await ResolveAgentAsync(agentChoice, publish, cancellationToken).ConfigureAwait(false);
         Console.WriteLine(MachineInfo.Describe());
-        Console.WriteLine($"agent: {agent.Description}{(environment.Count > 0 ? "; env " + string.Join(' ', environment.Select(p => p.Key + "=" + p.Value)) : string.Empty)}");
+        Console.WriteLine($"agent: {agent.Description}{(environment.Count > 0 ? "; env " + string.Join(' ', environment.Select(p => p.Key + "=" + p.Value)) : string.Empty)}{(agentArguments.Count > 0 ? "; items " + string.Join(' ', agentArguments) : string.Empty)}");
         Console.WriteLine();
-        var driver = new LoadDriver(agent, environment, output, timeout);
+        var driver = new LoadDriver(agent, environment, agentArguments, output, timeout);
         var failed = false;
         for (var round = 1; round <= repeat; round++)
         {

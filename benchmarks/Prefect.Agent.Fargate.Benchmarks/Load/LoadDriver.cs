@@ -16,13 +16,15 @@ internal sealed class LoadDriver
 
     private readonly AgentCommand agent;
     private readonly IReadOnlyDictionary<string, string> extraEnvironment;
+    private readonly IReadOnlyList<string> extraArguments;
     private readonly string outputDirectory;
     private readonly TimeSpan timeout;
 
-    public LoadDriver(AgentCommand agent, IReadOnlyDictionary<string, string> extraEnvironment, string outputDirectory, TimeSpan timeout)
+    public LoadDriver(AgentCommand agent, IReadOnlyDictionary<string, string> extraEnvironment, IReadOnlyList<string> extraArguments, string outputDirectory, TimeSpan timeout)
     {
         this.agent = agent;
         this.extraEnvironment = extraEnvironment;
+        this.extraArguments = extraArguments;
         this.outputDirectory = outputDirectory;
         this.timeout = timeout;
     }
@@ -175,7 +177,7 @@ internal sealed class LoadDriver
         ? InProcessAgent.Start(prefect.Url, Label, Kwargs, ecs, governor, name)
         : AgentProcess.Start(
             agent,
-            ["start", "--api", prefect.Url.ToString(), "--label", Label, .. (name is null ? [] : new[] { "--name", name }), .. Kwargs, .. (governor ? [] : NoQuotaItems)],
+            ["start", "--api", prefect.Url.ToString(), "--label", Label, .. (name is null ? [] : new[] { "--name", name }), .. Kwargs, .. (governor ? [] : NoQuotaItems), .. extraArguments],
             Environment(ecs),
             logPath);
 

@@ -92,13 +92,20 @@ internal static partial class StartOptionsBuilder
 
                 return true;
             case "ecs_rate_share":
-                if (double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var share) && share > 0 && share <= 1)
+                if (ParseShare(value) is { } share && share > 0 && share <= 1)
                 {
                     options.EcsRateLimits.AccountShare = share;
                 }
                 else
                 {
-                    errors.Add($"ecs_rate_share: '{value}' is not a number greater than 0 and at most 1; give e.g. ecs_rate_share=0.5 for two agents on one account.");
+                    errors.Add($"ecs_rate_share: '{value}' is not a number greater than 0 and at most 1; give e.g. ecs_rate_share=0.5 or ecs_rate_share=1/3 for two or three agents on one account.");
+                }
+
+                return true;
+            case "ecs_rate_slow_start":
+                if (ParseBoolean(key, value, errors) is { } slowStart)
+                {
+                    options.EcsRateLimits.SlowStart = slowStart;
                 }
 
                 return true;
@@ -183,6 +190,24 @@ internal static partial class StartOptionsBuilder
             default:
                 return false;
         }
+    }
+
+    /// <summary>Parses a share as a number (<c>0.5</c>) or a fraction of whole numbers (<c>1/3</c>).</summary>
+    /// <param name="value">The item's value.</param>
+    /// <returns>The share, or <see langword="null"/> when the value is neither.</returns>
+    private static double? ParseShare(string value)
+    {
+        var slash = value.IndexOf('/', StringComparison.Ordinal);
+        if (slash < 0)
+        {
+            return double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var number) ? number : null;
+        }
+
+        return int.TryParse(value.AsSpan(0, slash), NumberStyles.None, CultureInfo.InvariantCulture, out var numerator)
+            && int.TryParse(value.AsSpan(slash + 1), NumberStyles.None, CultureInfo.InvariantCulture, out var denominator)
+            && denominator > 0
+            ? (double)numerator / denominator
+            : null;
     }
 
     /// <summary>Sets a token bucket from <c>BURST:RATE</c> (a whole burst of at least 1, a rate per second greater than 0).</summary>

@@ -25,8 +25,8 @@ internal static partial class StartOptionsBuilder
         // the families are listed once (off when the IAM policy lacks ecs:ListTaskDefinitionFamilies).
         "max_concurrent_deployments", "ecs_rate_limits", "list_task_definition_families",
 
-        // .NET-only: the client-side ECS rate limits' share of the account, headroom, and each bucket as BURST:RATE.
-        "ecs_rate_share", "ecs_rate_headroom", "ecs_rate_cluster_modify", "ecs_rate_task_definition_modify",
+        // .NET-only: the client-side ECS rate limits' share of the account, headroom, slow start, and each bucket as BURST:RATE.
+        "ecs_rate_share", "ecs_rate_headroom", "ecs_rate_slow_start", "ecs_rate_cluster_modify", "ecs_rate_task_definition_modify",
         "ecs_rate_describe_and_list", "ecs_rate_fargate_launch", "ecs_rate_fargate_run_task",
         "deployment_retry_timeout", "capacity_retries",
     ];

@@ -35,7 +35,8 @@ internal sealed class EcsAgentServices : IDisposable
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(client);
         var loggerFactory = options.LoggerFactory;
-        var registry = new EcsTaskDefinitionRegistry(client, options.ReuseExistingTaskDefinitions, loggerFactory.CreateLogger<EcsTaskDefinitionRegistry>(), options.TimeProvider, options.ListTaskDefinitionFamilies);
+        var registry = new EcsTaskDefinitionRegistry(client, options.ReuseExistingTaskDefinitions, loggerFactory.CreateLogger<EcsTaskDefinitionRegistry>(), options.TimeProvider, options.ListTaskDefinitionFamilies,
+            sharedAccount: options.EcsRateLimits.Enabled && options.EcsRateLimits.AccountShare < 1);
         var launcher = new EcsTaskLauncher(client, loggerFactory.CreateLogger<EcsTaskLauncher>());
         var monitor = new EcsTaskMonitor(client, loggerFactory.CreateLogger<EcsTaskMonitor>());
         return new EcsAgentServices(client, ownsClient, registry, launcher, monitor);

@@ -32,15 +32,22 @@ internal sealed class EcsTaskDefinitionRegistry : ITaskDefinitionRegistry, IDisp
     private readonly ConcurrentDictionary<CacheKey, Entry> cache = new();
     private readonly CancellationTokenSource lifetime = new();
 
+    // Once other agents are known to register on the account (describeFirst), this agent's look-then-register steps
+    // take turns: each describe is made right before its registration, not before a long wait in the register bucket.
+    private readonly SemaphoreSlim lookTurn = new(1, 1);
+
+    // Cancelled with describeFirst: registrations without a describe still waiting for the register bucket look first.
+    private readonly CancellationTokenSource contentionSeen = new();
+
     // One family listing per prefix (default mode: prefect-task-; revisions mode: the flow-name slugs, no prefix).
     private readonly ConcurrentDictionary<string, TaskDefinitionFamilyIndex> familyIndexes = new(StringComparer.Ordinal);
     private readonly TimeProvider timeProvider;
     private readonly bool listFamilies;
     private readonly int maxFamilyPages;
 
-    // Set once a registration made without a describe (the listing did not name the family) failed transiently, e.g.
-    // throttled because other agents of the account register too: from then on a family is described before it is
-    // registered, so that the revision another agent registered meanwhile is reused instead of duplicated.
+    // Set once a registration made without a describe (the listing did not name the family) was throttled or failed
+    // transiently, e.g. because other agents of the account register too: from then on a family is described before it
+    // is registered, so that the revision another agent registered meanwhile is reused instead of duplicated.
     private volatile bool describeFirst;
 
     /// <summary>Initializes a new instance of the <see cref="EcsTaskDefinitionRegistry"/> class.</summary>
@@ -53,13 +60,15 @@ internal sealed class EcsTaskDefinitionRegistry : ITaskDefinitionRegistry, IDisp
     /// absent) rather than described; <see langword="false"/>: always describe, as the original does.
     /// </param>
     /// <param name="maxFamilyPages">The listing's page cap (100 families a page).</param>
+    /// <param name="sharedAccount">Whether the agent is told it shares the account (a static share): families are described before they are registered from the start.</param>
     public EcsTaskDefinitionRegistry(
         IEcsClient client,
         bool reuseExisting,
         ILogger logger,
         TimeProvider? timeProvider = null,
         bool listFamilies = true,
-        int maxFamilyPages = TaskDefinitionFamilyIndex.DefaultMaxPages)
+        int maxFamilyPages = TaskDefinitionFamilyIndex.DefaultMaxPages,
+        bool sharedAccount = false)
     {
         ArgumentNullException.ThrowIfNull(client);
         ArgumentNullException.ThrowIfNull(logger);
@@ -69,6 +78,9 @@ internal sealed class EcsTaskDefinitionRegistry : ITaskDefinitionRegistry, IDisp
         this.timeProvider = timeProvider ?? TimeProvider.System;
         this.listFamilies = listFamilies;
         this.maxFamilyPages = maxFamilyPages;
+
+        // An agent told it shares the account (EcsRateLimits.AccountShare below 1) knows other agents register too.
+        describeFirst = sharedAccount;
     }
 
     /// <inheritdoc/>
@@ -145,6 +157,8 @@ internal sealed class EcsTaskDefinitionRegistry : ITaskDefinitionRegistry, IDisp
         }
 
         lifetime.Dispose();
+        lookTurn.Dispose();
+        contentionSeen.Dispose();
     }
 
     private static string Hash(TaskDefinitionRequest request)
@@ -164,9 +178,43 @@ internal sealed class EcsTaskDefinitionRegistry : ITaskDefinitionRegistry, IDisp
             var presence = index is null
                 ? TaskDefinitionFamilyPresence.Unknown
                 : await index.LookupAsync(family, lifetime.Token).ConfigureAwait(false);
-            notListed = presence == TaskDefinitionFamilyPresence.Absent && !describeFirst;
-            var value = await new TaskDefinitionResolver(client, reuseExisting, logger)
-                .ResolveAsync(entry.Request, notListed, lifetime.Token).ConfigureAwait(false);
+            var takeTurn = describeFirst;
+            notListed = presence == TaskDefinitionFamilyPresence.Absent && !takeTurn;
+            var resolver = new TaskDefinitionResolver(client, reuseExisting, logger, takeTurn ? null : lookTurn)
+            {
+                ContentionSeen = contentionSeen.Token,
+                OnContention = OnContention,
+            };
+            string value;
+            try
+            {
+                if (takeTurn)
+                {
+                    await lookTurn.WaitAsync(lifetime.Token).ConfigureAwait(false);
+                }
+
+                try
+                {
+                    value = await resolver.ResolveAsync(entry.Request, notListed, lifetime.Token).ConfigureAwait(false);
+                }
+                finally
+                {
+                    if (takeTurn)
+                    {
+                        lookTurn.Release();
+                    }
+                }
+            }
+            finally
+            {
+                // Throttled although the describe that followed found or registered the family: other agents of the
+                // account register too, so later unlisted families are described first.
+                if (resolver.BlindRegistrationThrottled)
+                {
+                    OnContention();
+                }
+            }
+
             MarkSeen(family);
             entry.Value = value;
             entry.Completion.SetResult(value);
@@ -177,11 +225,30 @@ internal sealed class EcsTaskDefinitionRegistry : ITaskDefinitionRegistry, IDisp
             // back-off). After a blind registration failed transiently, the next attempts describe first.
             if (notListed && e is DeploymentStepException { Kind: DeploymentFaultKind.Transient })
             {
-                describeFirst = true;
+                OnContention();
             }
 
             cache.TryRemove(new KeyValuePair<CacheKey, Entry>(key, entry));
             entry.Completion.SetException(e);
+        }
+    }
+
+    /// <summary>Other agents register on the account too: describe unlisted families first, and stop blind registrations still waiting.</summary>
+    private void OnContention()
+    {
+        if (describeFirst)
+        {
+            return;
+        }
+
+        describeFirst = true;
+        try
+        {
+            contentionSeen.Cancel();
+        }
+        catch (ObjectDisposedException)
+        {
+            // Shutting down.
         }
     }
 

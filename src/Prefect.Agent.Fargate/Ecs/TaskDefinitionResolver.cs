@@ -17,11 +17,35 @@ internal sealed class TaskDefinitionResolver
     private readonly bool reuseExisting;
     private readonly ILogger logger;
 
-    public TaskDefinitionResolver(IEcsClient client, bool reuseExisting, ILogger logger)
+    /// <summary>Gets whether a registration made without a describe was throttled (other agents of the account register too).</summary>
+    public bool BlindRegistrationThrottled { get; private set; }
+
+    /// <summary>
+    /// Gets or sets a token cancelled once other agents are known to register on the account: a registration without a
+    /// describe still waiting for the register bucket then stops waiting and looks first (its listing is stale).
+    /// </summary>
+    public CancellationToken ContentionSeen { get; init; }
+
+    /// <summary>Gets or sets what to call when a registration without a describe is throttled (before the look that follows).</summary>
+    public Action? OnContention { get; init; }
+
+    private readonly SemaphoreSlim? lookTurn;
+
+    /// <summary>Initializes a new instance of the <see cref="TaskDefinitionResolver"/> class.</summary>
+    /// <param name="client">The ECS client.</param>
+    /// <param name="reuseExisting">Whether a described definition is used as is.</param>
+    /// <param name="logger">The logger.</param>
+    /// <param name="lookTurn">
+    /// Taken around the describe and registration that follow a throttled blind registration, so that this agent's
+    /// look-then-register steps run one at a time and each look is fresh when its registration goes out (a look made
+    /// before a long wait for the register bucket would miss another agent's revision and duplicate it).
+    /// </param>
+    public TaskDefinitionResolver(IEcsClient client, bool reuseExisting, ILogger logger, SemaphoreSlim? lookTurn = null)
     {
         this.client = client;
         this.reuseExisting = reuseExisting;
         this.logger = logger;
+        this.lookTurn = lookTurn;
     }
 
     /// <summary>Finds or registers the request's definition.</summary>
@@ -39,13 +63,35 @@ internal sealed class TaskDefinitionResolver
             logger.TaskDefinitionFamilyNotListed(request.Family);
             try
             {
-                return await RegisterAsync(request, cancellationToken, retryThrottling: false).ConfigureAwait(false);
+                using var blind = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, ContentionSeen);
+                return await RegisterAsync(request, blind.Token, retryThrottling: false).ConfigureAwait(false);
             }
             catch (AwsServiceException e) when (e.Reason == "ThrottlingException")
             {
-                // Throttled: other agents of the account may be registering this family right now (their listings said
-                // absent too). Look before registering again, so that their revision is reused rather than duplicated.
+                BlindRegistrationThrottled = true;
+                OnContention?.Invoke();
+            }
+            catch (Exception) when (ContentionSeen.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+            {
+                // Another registration of this agent was throttled while this one waited for the register bucket (or
+                // was on its way: ECS may have it, and the look below finds it): look before registering.
+            }
+
+            // Throttled: other agents of the account may be registering this family right now (their listings said
+            // absent too). Look before registering again, so that their revision is reused rather than duplicated.
+            if (lookTurn is null)
+            {
                 return await ResolveAsync(request, familyNotListed: false, cancellationToken).ConfigureAwait(false);
+            }
+
+            await lookTurn.WaitAsync(cancellationToken).ConfigureAwait(false);
+            try
+            {
+                return await ResolveAsync(request, familyNotListed: false, cancellationToken).ConfigureAwait(false);
+            }
+            finally
+            {
+                lookTurn.Release();
             }
         }
 

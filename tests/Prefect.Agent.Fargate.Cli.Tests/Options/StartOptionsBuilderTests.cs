@@ -275,6 +275,24 @@ public class StartOptionsBuilderTests
         Assert.Equal((50, 50.0), (limits.FargateRunTask.Burst, limits.FargateRunTask.RatePerSecond));
     }
 
+    [Theory]
+    [InlineData("ecs_rate_share=1/3", 1.0 / 3)]
+    [InlineData("ecs_rate_share=2/4", 0.5)]
+    [InlineData("ecs_rate_share=0.25", 0.25)]
+    public void Build_RateShare_AcceptsANumberOrAFraction(string item, double share)
+    {
+        var options = StartOptionsBuilder.Build(new StartArguments { Trailing = [item] });
+
+        Assert.Equal(share, options.EcsRateLimits.AccountShare, 12);
+    }
+
+    [Fact]
+    public void Build_RateSlowStart_IsOnByDefault_AndTurnsOff()
+    {
+        Assert.True(StartOptionsBuilder.Build(new StartArguments()).EcsRateLimits.SlowStart);
+        Assert.False(StartOptionsBuilder.Build(new StartArguments { Trailing = ["ecs_rate_slow_start=false"] }).EcsRateLimits.SlowStart);
+    }
+
     [Fact]
     public void Build_TaskWatchAndReconcileItems_SetDurations()
     {
@@ -290,6 +308,10 @@ public class StartOptionsBuilderTests
     [Theory]
     [InlineData("ecs_rate_share=0", "ecs_rate_share: '0'")]
     [InlineData("ecs_rate_share=1.5", "ecs_rate_share: '1.5'")]
+    [InlineData("ecs_rate_share=4/3", "ecs_rate_share: '4/3'")]
+    [InlineData("ecs_rate_share=1/0", "ecs_rate_share: '1/0'")]
+    [InlineData("ecs_rate_share=1/x", "ecs_rate_share: '1/x'")]
+    [InlineData("ecs_rate_slow_start=maybe", "ecs_rate_slow_start")]
     [InlineData("ecs_rate_headroom=-1", "ecs_rate_headroom: '-1'")]
     [InlineData("ecs_rate_headroom=11", "ecs_rate_headroom: '11'")]
     [InlineData("ecs_rate_fargate_run_task=20", "ecs_rate_fargate_run_task: '20' is not BURST:RATE")]

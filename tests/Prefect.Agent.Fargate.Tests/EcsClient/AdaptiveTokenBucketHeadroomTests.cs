@@ -41,7 +41,7 @@ public sealed class AdaptiveTokenBucketHeadroomTests
     [Fact]
     public void Governor_ZeroHeadroom_UsesTheWholeBurst()
     {
-        using var governor = new EcsRateGovernor(new EcsRateLimitOptions { Headroom = TimeSpan.Zero }, new FakeTimeProvider());
+        using var governor = new EcsRateGovernor(new EcsRateLimitOptions { Headroom = TimeSpan.Zero, SlowStart = false }, new FakeTimeProvider());
 
         Assert.Equal(100, governor.GetBucket(EcsApiGroup.ClusterModify).Capacity);
         Assert.Equal(20, governor.GetBucket(EcsApiGroup.TaskDefinitionModify).Capacity);
@@ -121,8 +121,9 @@ public sealed class AdaptiveTokenBucketHeadroomTests
         Assert.Equal(2, bucket.AvailableTokens);
         Assert.Equal(5, bucket.EffectiveRatePerSecond);
 
-        time.Advance(TimeSpan.FromSeconds(30));
+        EcsRateGovernorPacingTests.KeepBusy(time, bucket, 30);
         Assert.Equal(10, bucket.EffectiveRatePerSecond);
+        time.Advance(TimeSpan.FromSeconds(2));
         Assert.Equal(9, bucket.AvailableTokens);
     }
 
@@ -188,7 +189,7 @@ public sealed class AdaptiveTokenBucketHeadroomTests
     {
         var start = new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
         var clientClock = new FakeTimeProvider(start);
-        using var governor = new EcsRateGovernor(new EcsRateLimitOptions { Headroom = headroom }, clientClock);
+        using var governor = new EcsRateGovernor(new EcsRateLimitOptions { Headroom = headroom, SlowStart = false }, clientClock);
         var step = TimeSpan.FromMilliseconds(0.1);
         var arrivals = new List<DateTimeOffset>(runs);
         for (var n = 0; n < runs; n++)

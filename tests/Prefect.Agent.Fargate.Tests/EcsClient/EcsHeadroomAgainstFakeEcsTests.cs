@@ -34,9 +34,11 @@ public sealed class EcsHeadroomAgainstFakeEcsTests
 
     private static async Task<(int Throttled, int Registered)> RunAsync(TimeSpan headroom, int calls)
     {
+        // Full buckets from the start (no slow start): the race is the burst's.
         var quotas = new EcsRateLimitOptions
         {
             Headroom = headroom,
+            SlowStart = false,
             TaskDefinitionModify = new TokenBucketOptions { Burst = Burst, RatePerSecond = 2 },
         };
         await using var ecs = await FakeEcs.StartAsync(new FakeEcsOptions { EnforceQuotas = true, Quotas = quotas });

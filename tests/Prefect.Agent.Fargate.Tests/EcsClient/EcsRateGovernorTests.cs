@@ -78,13 +78,14 @@ public sealed class EcsRateGovernorTests
         using var bucket = Bucket(time, burst: 10, rate: 10);
         bucket.OnThrottled();
 
-        time.Advance(TimeSpan.FromSeconds(1));
+        // Kept in use (a bucket that sits full does not recover).
+        EcsRateGovernorPacingTests.KeepBusy(time, bucket, 1);
         Assert.InRange(bucket.EffectiveRatePerSecond, 5, 5.2);
 
-        time.Advance(TimeSpan.FromSeconds(2));
+        EcsRateGovernorPacingTests.KeepBusy(time, bucket, 2);
         Assert.InRange(bucket.EffectiveRatePerSecond, 6.8, 7.2);
 
-        time.Advance(TimeSpan.FromSeconds(10));
+        EcsRateGovernorPacingTests.KeepBusy(time, bucket, 10);
         Assert.Equal(10, bucket.EffectiveRatePerSecond);
     }
 
@@ -130,7 +131,7 @@ public sealed class EcsRateGovernorTests
     public async Task AcquireAsync_FargateRunTask_TakesOneClusterTokenAndCountLaunchTokens()
     {
         var time = new FakeTimeProvider();
-        using var governor = new EcsRateGovernor(new EcsRateLimitOptions { Headroom = TimeSpan.Zero }, time);
+        using var governor = new EcsRateGovernor(new EcsRateLimitOptions { Headroom = TimeSpan.Zero, SlowStart = false }, time);
 
         await governor.AcquireAsync("RunTask", new JsonObject { ["launchType"] = "FARGATE", ["count"] = 4 }, CancellationToken.None);
         await governor.AcquireAsync("DescribeTaskDefinition", [], CancellationToken.None);
@@ -203,7 +204,7 @@ public sealed class EcsRateGovernorTests
     public async Task AcquireAsync_FargateRunTask_DefaultsLimitTo20CallsPerSecond()
     {
         var time = new FakeTimeProvider();
-        using var governor = new EcsRateGovernor(new EcsRateLimitOptions { Headroom = TimeSpan.Zero }, time);
+        using var governor = new EcsRateGovernor(new EcsRateLimitOptions { Headroom = TimeSpan.Zero, SlowStart = false }, time);
         var fargate = new JsonObject { ["launchType"] = "FARGATE" };
         for (var i = 0; i < 20; i++)
         {
@@ -235,10 +236,11 @@ public sealed class EcsRateGovernorTests
         Assert.Equal(20, governor.GetBucket(EcsApiGroup.ClusterModify).EffectiveRatePerSecond, 3);
         Assert.Equal(1, governor.GetBucket(EcsApiGroup.TaskDefinitionModify).EffectiveRatePerSecond, 3);
 
-        // Additive increase: a tenth of the configured rate per second without throttling, after a second's pause.
-        time.Advance(TimeSpan.FromSeconds(3));
+        // Additive increase while in use: a tenth of the configured rate per second without throttling, after a
+        // second's pause, up to 80 % of the rate ECS throttled, then a fortieth.
+        EcsRateGovernorPacingTests.KeepBusy(time, governor.FargateRunTask, 3);
         Assert.Equal(14, governor.FargateRunTask.EffectiveRatePerSecond, 3);
-        time.Advance(TimeSpan.FromSeconds(10));
+        EcsRateGovernorPacingTests.KeepBusy(time, governor.FargateRunTask, 10);
         Assert.Equal(20, governor.FargateRunTask.EffectiveRatePerSecond, 3);
     }
 

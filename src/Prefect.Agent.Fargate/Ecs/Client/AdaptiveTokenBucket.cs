@@ -1,16 +1,32 @@
 namespace Prefect.Agent.Fargate.Ecs.Client;
 
 /// <summary>
-/// A token bucket on a <see cref="TimeProvider"/> whose refill rate adapts to throttling: halved (at most once a
-/// second, down to a tenth of the configured rate) when AWS throttles, then raised again by a tenth of the configured
-/// rate per second without throttling, up to the configured rate (additive increase, multiplicative decrease, the
-/// simple counterpart of the AWS SDKs' adaptive retry mode).
+/// A token bucket on a <see cref="TimeProvider"/> that adapts to throttling the way TCP adapts to loss, so that several
+/// agents (or processes) drawing on one account's ECS bucket converge on their share without knowing how many they are:
+/// <list type="bullet">
+/// <item><description><b>Slow start</b> (when enabled): a fresh bucket holds an eighth of its capacity
+/// (<see cref="SlowStartInitialFraction"/>); every call ECS answers without throttling adds a token and raises the
+/// ceiling by one (<see cref="SlowStartGrowth"/>: each round trip sends the first window again), until the ceiling is
+/// the capacity or ECS throttles.
+/// One agent alone opens its whole burst within a few round trips; agents that start together find the shared
+/// bucket's size instead of each spending it all at once.</description></item>
+/// <item><description><b>Multiplicative decrease</b>: a throttle halves the refill rate and the ceiling (at most once
+/// a second, down to a tenth of the configured rate), and ends the slow start.</description></item>
+/// <item><description><b>Additive increase</b>, shaped like TCP CUBIC's: each second without throttling (from a second
+/// after the last one) gives back <see cref="RecoveryPerSecond"/> of the configured rate up to
+/// <see cref="PlateauStartFraction"/> of the rate at which ECS last throttled, then only
+/// <see cref="PlateauRecoveryPerSecond"/> up to that rate (where the shared bucket ran out: approached gently), then
+/// <see cref="RecoveryPerSecond"/> again beyond it (the other agents may have gone). The ceiling follows the rate. Only
+/// seconds in which the bucket was in use count: a bucket that sits full (nobody waiting for its rate) does not recover,
+/// so agents that were idle together (e.g. waiting for registrations) do not come back together at full rate.</description></item>
+/// </list>
 /// </summary>
 /// <remarks>
 /// Hand-written rather than a <c>System.Threading.RateLimiting.TokenBucketRateLimiter</c>: that limiter refills from
 /// <c>Stopwatch</c> time even with <c>AutoReplenishment = false</c> (<c>TryReplenish</c> adds the fill rate times the
 /// real elapsed time, verified with version 10.0.0), so it cannot follow a <c>FakeTimeProvider</c>, and it has no
-/// adaptive rate. Tokens are computed lazily from the clock; waiters sleep on the <see cref="TimeProvider"/>.
+/// adaptive rate. Tokens are computed lazily from the clock; waiters sleep on the <see cref="TimeProvider"/> (in slow
+/// start they also wake when an answer adds tokens).
 /// <para>
 /// The bucket holds <see cref="HeadroomTokens"/> fewer tokens than ECS's (<see cref="Capacity"/> = burst - headroom)
 /// and refills at the same rate. ECS's bucket starts refilling when the first request of a burst arrives, a transit
@@ -28,8 +44,23 @@ internal sealed class AdaptiveTokenBucket : IDisposable
     /// <summary>The lowest rate, as a fraction of the configured rate.</summary>
     public const double FloorFraction = 0.1;
 
-    /// <summary>The rate regained per second without throttling, as a fraction of the configured rate.</summary>
+    /// <summary>The rate regained per second without throttling, as a fraction of the configured rate, away from the last throttle's rate.</summary>
     public const double RecoveryPerSecond = 0.1;
+
+    /// <summary>The rate regained per second between <see cref="PlateauStartFraction"/> of the last throttle's rate and that rate.</summary>
+    public const double PlateauRecoveryPerSecond = RecoveryPerSecond / 4;
+
+    /// <summary>Where the plateau below the last throttle's rate begins, as a fraction of that rate.</summary>
+    public const double PlateauStartFraction = 0.8;
+
+    /// <summary>The share of the capacity a bucket in slow start holds at first.</summary>
+    public const double SlowStartInitialFraction = 0.125;
+
+    /// <summary>
+    /// The tokens (and room) an answered call adds to a bucket in slow start, per token it took. Less than one would
+    /// stall a slowly refilled bucket (RegisterTaskDefinition's 1/s) at initial / (1 - growth) tokens.
+    /// </summary>
+    public const double SlowStartGrowth = 1;
 
     private const double Epsilon = 1e-9;
     private static readonly TimeSpan SlowDownInterval = TimeSpan.FromSeconds(1);
@@ -42,13 +73,18 @@ internal sealed class AdaptiveTokenBucket : IDisposable
     private DateTimeOffset lastRefill;
     private DateTimeOffset? lastSlowDown;
     private DateTimeOffset? lastThrottle;
+    private double plateauRate;
+    private bool slowStart;
+    private double slowStartCeiling;
+    private TaskCompletionSource? grown;
 
     /// <summary>Initializes a new instance of the <see cref="AdaptiveTokenBucket"/> class.</summary>
     /// <param name="name">The bucket's option name, for messages.</param>
     /// <param name="options">ECS's burst and rate for this bucket.</param>
     /// <param name="timeProvider">The clock.</param>
     /// <param name="headroom">The transit-time margin kept behind ECS's bucket (see <see cref="HeadroomTokensFor"/>).</param>
-    public AdaptiveTokenBucket(string name, TokenBucketOptions options, TimeProvider timeProvider, TimeSpan headroom = default)
+    /// <param name="slowStart">Whether the bucket starts with <see cref="SlowStartInitialFraction"/> of its capacity and opens with ECS's answers.</param>
+    public AdaptiveTokenBucket(string name, TokenBucketOptions options, TimeProvider timeProvider, TimeSpan headroom = default, bool slowStart = false)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(timeProvider);
@@ -70,7 +106,9 @@ internal sealed class AdaptiveTokenBucket : IDisposable
         effectiveRate = configuredRate;
         HeadroomTokens = HeadroomTokensFor(headroom, configuredRate);
         Capacity = Math.Max(1, Burst - HeadroomTokens);
-        tokens = Capacity;
+        slowStartCeiling = Math.Max(1, Math.Ceiling(Capacity * SlowStartInitialFraction));
+        this.slowStart = slowStart && slowStartCeiling < Capacity;
+        tokens = this.slowStart ? slowStartCeiling : Capacity;
         this.timeProvider = timeProvider;
         lastRefill = timeProvider.GetUtcNow();
     }
@@ -97,6 +135,56 @@ internal sealed class AdaptiveTokenBucket : IDisposable
             {
                 Refill();
                 return effectiveRate;
+            }
+        }
+    }
+
+    /// <summary>Gets the tokens the bucket may hold now: in slow start the window opened so far, else the capacity scaled by the effective rate's share of the configured rate (at least 1).</summary>
+    public double Ceiling
+    {
+        get
+        {
+            lock (gate)
+            {
+                Refill();
+                return CurrentCeiling;
+            }
+        }
+    }
+
+    /// <summary>Gets whether the bucket is still in slow start (no throttle yet, window below the capacity).</summary>
+    public bool InSlowStart
+    {
+        get
+        {
+            lock (gate)
+            {
+                return slowStart;
+            }
+        }
+    }
+
+    /// <summary>Gets the rate regained per second without throttling now, as a fraction of the configured rate.</summary>
+    public double RecoveryStep
+    {
+        get
+        {
+            lock (gate)
+            {
+                Refill();
+                return StepAt(effectiveRate);
+            }
+        }
+    }
+
+    /// <summary>Gets the rate at which ECS last throttled a call of this bucket (0 before any throttle).</summary>
+    public double LastThrottledRatePerSecond
+    {
+        get
+        {
+            lock (gate)
+            {
+                return plateauRate;
             }
         }
     }
@@ -133,7 +221,7 @@ internal sealed class AdaptiveTokenBucket : IDisposable
         return tokens >= int.MaxValue ? int.MaxValue : Math.Max(1, (int)tokens);
     }
 
-    /// <summary>Waits for <paramref name="count"/> tokens (clamped to the capacity).</summary>
+    /// <summary>Waits for <paramref name="count"/> tokens (clamped to the ceiling).</summary>
     /// <param name="count">The tokens to take.</param>
     /// <param name="cancellationToken">Cancels the wait.</param>
     /// <returns>A task completing when the tokens are taken.</returns>
@@ -141,25 +229,76 @@ internal sealed class AdaptiveTokenBucket : IDisposable
     {
         while (true)
         {
-            var wait = TryTake(count);
+            var (wait, opened) = TryTake(count);
             if (wait <= TimeSpan.Zero)
             {
                 return;
             }
 
-            await Task.Delay(wait, timeProvider, cancellationToken).ConfigureAwait(false);
+            if (opened is null)
+            {
+                await Task.Delay(wait, timeProvider, cancellationToken).ConfigureAwait(false);
+                continue;
+            }
+
+            // In slow start an answer adds tokens before the refill would: wake on either.
+            using var delayCancellation = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            var delay = Task.Delay(wait, timeProvider, delayCancellation.Token);
+            await Task.WhenAny(delay, opened).ConfigureAwait(false);
+            await delayCancellation.CancelAsync().ConfigureAwait(false);
+            cancellationToken.ThrowIfCancellationRequested();
         }
     }
 
     /// <summary>Takes tokens if available now, without waiting.</summary>
     /// <param name="count">The tokens.</param>
     /// <returns>Whether they were taken.</returns>
-    public bool TryAcquire(int count) => TryTake(count) <= TimeSpan.Zero;
+    public bool TryAcquire(int count) => TryTake(count).Wait <= TimeSpan.Zero;
 
-    /// <summary>Slows the refill down after AWS throttled a call of this group.</summary>
+    /// <summary>
+    /// Tells the bucket that ECS answered a call drawn from it without throttling: in slow start, the window opens by
+    /// <see cref="SlowStartGrowth"/> x <paramref name="count"/> tokens (ceiling and tokens), until it reaches the capacity.
+    /// No effect after the slow start.
+    /// </summary>
+    /// <param name="count">The tokens the call took.</param>
+    /// <returns>Whether the window opened.</returns>
+    public bool OnAnswered(int count = 1)
+    {
+        if (!Volatile.Read(ref slowStart))
+        {
+            return false;
+        }
+
+        TaskCompletionSource? wake;
+        lock (gate)
+        {
+            if (!slowStart)
+            {
+                return false;
+            }
+
+            Refill();
+            var step = Math.Clamp(count, 1, Capacity) * SlowStartGrowth;
+            slowStartCeiling = Math.Min(Capacity, slowStartCeiling + step);
+            tokens = Math.Min(slowStartCeiling, tokens + step);
+            if (slowStartCeiling >= Capacity)
+            {
+                slowStart = false;
+            }
+
+            wake = grown;
+            grown = null;
+        }
+
+        wake?.TrySetResult();
+        return true;
+    }
+
+    /// <summary>Halves the rate and the ceiling after AWS throttled a call of this group (at most once a second), ends the slow start, and remembers the rate at which it was throttled (the recovery's plateau).</summary>
     /// <returns>Whether the rate was lowered now (at most once a second).</returns>
     public bool OnThrottled()
     {
+        TaskCompletionSource? wake;
         lock (gate)
         {
             Refill();
@@ -171,9 +310,19 @@ internal sealed class AdaptiveTokenBucket : IDisposable
             }
 
             lastSlowDown = now;
+
+            // Where the shared bucket ran out: the recovery approaches it gently.
+            plateauRate = effectiveRate;
             effectiveRate = Math.Max(configuredRate * FloorFraction, effectiveRate * SlowDownFactor);
-            return true;
+            slowStart = false;
+            tokens = Math.Min(tokens, CurrentCeiling);
+            wake = grown;
+            grown = null;
         }
+
+        // Waiters of the slow start go back to waiting on the refill alone.
+        wake?.TrySetResult();
+        return true;
     }
 
     public void Dispose()
@@ -181,21 +330,36 @@ internal sealed class AdaptiveTokenBucket : IDisposable
         // Nothing to release: no timer; kept disposable so that a timer-based refill can come back without API change.
     }
 
-    /// <summary>Takes the tokens, or tells how long until they may be there.</summary>
-    private TimeSpan TryTake(int count)
+    /// <summary>The recovery step at a rate: slow on the plateau below the last throttle's rate, fast elsewhere.</summary>
+    private double StepAt(double rate) =>
+        rate >= plateauRate * PlateauStartFraction && rate < plateauRate ? PlateauRecoveryPerSecond : RecoveryPerSecond;
+
+    private double CurrentCeiling => slowStart
+        ? slowStartCeiling
+        : Math.Max(1, Capacity * effectiveRate / configuredRate);
+
+    /// <summary>Takes the tokens, or tells how long until they may be there (and, in slow start, a task completing when an answer adds tokens).</summary>
+    private (TimeSpan Wait, Task? Opened) TryTake(int count)
     {
-        var needed = Math.Clamp(count, 1, Capacity);
         lock (gate)
         {
             Refill();
+            var needed = Math.Clamp(count, 1, Math.Max(1, (int)Math.Floor(CurrentCeiling + Epsilon)));
             if (tokens + Epsilon >= needed)
             {
                 tokens = Math.Max(0, tokens - needed);
-                return TimeSpan.Zero;
+                return (TimeSpan.Zero, null);
             }
 
             // At least a millisecond, so that a rounding error never spins.
-            return TimeSpan.FromSeconds(Math.Max((needed - tokens) / effectiveRate, 0.001));
+            var wait = TimeSpan.FromSeconds(Math.Max((needed - tokens) / effectiveRate, 0.001));
+            if (!slowStart)
+            {
+                return (wait, null);
+            }
+
+            grown ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            return (wait, grown.Task);
         }
     }
 
@@ -209,14 +373,31 @@ internal sealed class AdaptiveTokenBucket : IDisposable
         }
 
         // Tokens at the rate in force since the last refill (the recovery below applies from now on: conservative).
-        tokens = Math.Min(Capacity, tokens + (elapsed * effectiveRate));
+        var ceiling = CurrentCeiling;
+        var filled = tokens + (elapsed * effectiveRate);
+        tokens = Math.Min(ceiling, filled);
         if (effectiveRate < configuredRate && lastThrottle is { } throttled)
         {
             var recoveryStart = throttled + SlowDownInterval > lastRefill ? throttled + SlowDownInterval : lastRefill;
             var recovering = (now - recoveryStart).TotalSeconds;
-            if (recovering > 0)
+
+            // Time the bucket sat full does not count (TCP's congestion window validation): a rate nobody used says
+            // nothing about the shared bucket, and agents idle together would otherwise come back together at full rate.
+            if (filled > ceiling)
             {
-                effectiveRate = Math.Min(configuredRate, effectiveRate + (configuredRate * RecoveryPerSecond * recovering));
+                recovering -= (filled - ceiling) / effectiveRate;
+            }
+
+            // Piecewise linear: fast up to the plateau, slowly across it, fast beyond.
+            while (recovering > Epsilon && effectiveRate < configuredRate)
+            {
+                var step = configuredRate * StepAt(effectiveRate);
+                var zoneEnd = effectiveRate < plateauRate * PlateauStartFraction ? plateauRate * PlateauStartFraction
+                    : effectiveRate < plateauRate ? plateauRate
+                    : configuredRate;
+                var seconds = Math.Min(recovering, (Math.Min(zoneEnd, configuredRate) - effectiveRate) / step);
+                effectiveRate = seconds >= recovering ? Math.Min(configuredRate, effectiveRate + (step * seconds)) : Math.Min(zoneEnd, configuredRate);
+                recovering -= seconds;
             }
         }
 

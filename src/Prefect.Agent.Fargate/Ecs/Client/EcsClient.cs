@@ -288,6 +288,7 @@ internal sealed class EcsClient : IEcsClient, IDisposable
         {
             if (response.IsSuccessStatusCode && read is not null)
             {
+                governor?.OnAnswered(operation, request);
                 return new ResponseBody(null, await ReadAsync(response.Content, read, cancellationToken).ConfigureAwait(false));
             }
 
@@ -303,6 +304,7 @@ internal sealed class EcsClient : IEcsClient, IDisposable
         var requestId = Header(response, "x-amzn-RequestId");
         if (response.IsSuccessStatusCode)
         {
+            governor?.OnAnswered(operation, request);
             return new ResponseBody(bytes.Length == 0 ? [] : JsonNode.Parse(bytes) as JsonObject ?? [], null);
         }
 
@@ -313,6 +315,11 @@ internal sealed class EcsClient : IEcsClient, IDisposable
             governor?.OnThrottled(operation, request);
             var group = EcsRateGovernor.GroupOf(operation);
             logger.Throttled(service.SigningName, operation, error.ErrorCode, group, governor?.GetBucket(group).EffectiveRatePerSecond ?? 0);
+        }
+        else
+        {
+            // An answer other than throttling: ECS's bucket had the token.
+            governor?.OnAnswered(operation, request);
         }
 
         var exception = new AwsServiceException(service.SigningName, operation, error.StatusCode, error.ErrorCode, error.Message, error.RequestId);

@@ -12,7 +12,9 @@ namespace Prefect.Agent.Fargate.Ecs.Client;
 /// (<see cref="Create"/>): agents given the same limiter draw from the same buckets per endpoint and region; an agent
 /// without one has its own governor. Every bucket's rate and burst are scaled by <see cref="EcsRateLimitOptions.AccountShare"/>.
 /// When ECS throttles a call, every bucket the call drew from slows down (<see cref="OnThrottled"/>): ECS's answer does
-/// not say which of its buckets was empty.
+/// not say which of its buckets was empty. With <see cref="EcsRateLimitOptions.SlowStart"/>, every bucket starts with an
+/// eighth of its capacity and opens by one token per call ECS answers without throttling (<see cref="OnAnswered"/>),
+/// until its capacity or the first throttle (see <see cref="AdaptiveTokenBucket"/>).
 /// AWS publishes no request quota for the Resource Groups Tagging API; its bucket (burst 10, 5 per second) is a
 /// conservative guess that the adaptive slow-down corrects.
 /// </remarks>
@@ -29,15 +31,16 @@ internal sealed class EcsRateGovernor : IDisposable
         ArgumentNullException.ThrowIfNull(timeProvider);
         var headroom = options.Headroom;
         var share = options.AccountShare;
+        var slowStart = options.SlowStart;
         buckets =
         [
-            new AdaptiveTokenBucket(nameof(EcsRateLimitOptions.ClusterModify), Scale(options.ClusterModify, share), timeProvider, headroom),
-            new AdaptiveTokenBucket(nameof(EcsRateLimitOptions.TaskDefinitionModify), Scale(options.TaskDefinitionModify, share), timeProvider, headroom),
-            new AdaptiveTokenBucket(nameof(EcsRateLimitOptions.DescribeAndList), Scale(options.DescribeAndList, share), timeProvider, headroom),
-            new AdaptiveTokenBucket("Tagging", Scale(TaggingDefaults, share), timeProvider, headroom),
+            new AdaptiveTokenBucket(nameof(EcsRateLimitOptions.ClusterModify), Scale(options.ClusterModify, share), timeProvider, headroom, slowStart),
+            new AdaptiveTokenBucket(nameof(EcsRateLimitOptions.TaskDefinitionModify), Scale(options.TaskDefinitionModify, share), timeProvider, headroom, slowStart),
+            new AdaptiveTokenBucket(nameof(EcsRateLimitOptions.DescribeAndList), Scale(options.DescribeAndList, share), timeProvider, headroom, slowStart),
+            new AdaptiveTokenBucket("Tagging", Scale(TaggingDefaults, share), timeProvider, headroom, slowStart),
         ];
-        FargateLaunch = new AdaptiveTokenBucket(nameof(EcsRateLimitOptions.FargateLaunch), Scale(options.FargateLaunch, share), timeProvider, headroom);
-        FargateRunTask = new AdaptiveTokenBucket(nameof(EcsRateLimitOptions.FargateRunTask), Scale(options.FargateRunTask, share), timeProvider, headroom);
+        FargateLaunch = new AdaptiveTokenBucket(nameof(EcsRateLimitOptions.FargateLaunch), Scale(options.FargateLaunch, share), timeProvider, headroom, slowStart);
+        FargateRunTask = new AdaptiveTokenBucket(nameof(EcsRateLimitOptions.FargateRunTask), Scale(options.FargateRunTask, share), timeProvider, headroom, slowStart);
     }
 
     /// <summary>Gets the Fargate task-launch bucket (tokens are tasks).</summary>
@@ -177,6 +180,26 @@ internal sealed class EcsRateGovernor : IDisposable
         }
 
         return lowered;
+    }
+
+    /// <summary>
+    /// Tells every bucket the call drew from that ECS answered it without throttling (the slow start's signal to open
+    /// the window; a no-op for buckets past their slow start).
+    /// </summary>
+    /// <param name="operation">The answered operation.</param>
+    /// <param name="request">The request body.</param>
+    public void OnAnswered(string operation, JsonObject? request = null)
+    {
+        GetBucket(GroupOf(operation)).OnAnswered(1);
+        if (operation == "RunTask")
+        {
+            var launches = FargateLaunches(request);
+            if (launches > 0)
+            {
+                FargateRunTask.OnAnswered(1);
+                FargateLaunch.OnAnswered(launches);
+            }
+        }
     }
 
     public void Dispose()

@@ -102,6 +102,79 @@ public sealed class DeploymentFamilyListingTests
     }
 
     [Fact]
+    public async Task Deploy_AfterABlindRegistrationWasThrottled_LaterUnlistedFamiliesAreDescribedFirst_AndReused()
+    {
+        const string thirdFlowId = "c93a1f03-3a0f-4f4d-9e5c-234567890bcd";
+        await using var ecs = await FakeEcs.StartAsync();
+        await using var d = await StartAsync(shared: ecs);
+        await using var other = await StartAsync(shared: ecs);
+
+        // This agent lists the families (none) with its first flow; a later flow's blind registration is throttled
+        // once, and the describe that follows registers it: the throttle says other agents register too.
+        await d.DeployAsync(Run(flowId: OtherFlowId, runId: "run-0"));
+        ecs.InjectFault("RegisterTaskDefinition", FakeEcsFault.Throttling());
+        await d.DeployAsync(Run());
+        await other.DeployAsync(Run(flowId: thirdFlowId, runId: "run-other"));
+        ecs.ClearRequests();
+
+        // A third flow its listing did not name, which the other agent registered meanwhile: described and reused.
+        await d.DeployAsync(Run(flowId: thirdFlowId, runId: "run-3"));
+
+        Assert.Equal(["DescribeTaskDefinition", "RunTask"], ecs.Operations());
+        Assert.Equal(3, ecs.TaskDefinitions.Count);
+    }
+
+    [Fact]
+    public async Task Deploy_OtherAgentsRegisterToo_LooksAndRegistrationsTakeTurns_EachLookRightBeforeItsRegistration()
+    {
+        // Latency, so that concurrent looks would all go out before the first registration without the turns.
+        await using var ecs = await FakeEcs.StartAsync(new FakeEcsOptions { Latency = TimeSpan.FromMilliseconds(20) });
+        await using var d = await StartAsync(shared: ecs);
+        await d.DeployAsync(Run(flowId: OtherFlowId, runId: "run-0"));
+        ecs.InjectFault("RegisterTaskDefinition", FakeEcsFault.Throttling());
+        await d.DeployAsync(Run());
+        ecs.ClearRequests();
+
+        // Four new flows at once, after a throttled blind registration told this agent that others register too.
+        var flows = Enumerable.Range(0, 4).Select(i => $"d{i}4b2f14-4b1f-4e5e-af6d-34567890cdef").ToList();
+        await Task.WhenAll(flows.Select((flow, i) => d.DeployAsync(Run(flowId: flow, runId: $"run-turn-{i}"))));
+
+        var steps = ecs.Requests
+            .Where(r => r.Operation is "DescribeTaskDefinition" or "RegisterTaskDefinition")
+            .Select(r => (r.Operation, Family: (r.Body()["taskDefinition"] ?? r.Body()["family"])!.GetValue<string>()))
+            .ToList();
+        Assert.Equal(8, steps.Count);
+        for (var i = 0; i < steps.Count; i += 2)
+        {
+            Assert.Equal("DescribeTaskDefinition", steps[i].Operation);
+            Assert.Equal(("RegisterTaskDefinition", steps[i].Family), steps[i + 1]);
+        }
+    }
+
+    [Fact]
+    public async Task Deploy_StaticAccountShare_DescribesANewFamilyBeforeRegistering_AndReusesAnotherAgentsRevision()
+    {
+        await using var ecs = await FakeEcs.StartAsync();
+        await using var d = await StartAsync(o => o.EcsRateLimits.AccountShare = 0.5, shared: ecs);
+        await using var other = await StartAsync(o => o.EcsRateLimits.AccountShare = 0.5, shared: ecs);
+
+        // The other agent lists the families (none) with a first flow of its own.
+        await other.DeployAsync(Run(flowId: OtherFlowId, runId: "run-o"));
+        ecs.ClearRequests();
+
+        // Told it shares the account, this agent looks before registering although its listing does not name the family.
+        await d.DeployAsync(Run(runId: "run-0"));
+        Assert.Equal(["ListTaskDefinitionFamilies", "DescribeTaskDefinition", "RegisterTaskDefinition", "RunTask"], ecs.Operations());
+        ecs.ClearRequests();
+
+        // The other agent's listing does not name it either: it looks, finds that revision and registers none.
+        await other.DeployAsync(Run(runId: "run-1"));
+
+        Assert.Equal(["DescribeTaskDefinition", "RunTask"], ecs.Operations());
+        Assert.Equal(2, ecs.TaskDefinitions.Count);
+    }
+
+    [Fact]
     public async Task ListTaskDefinitionFamilies_Fake_FiltersByPrefixAndStatusSortsAndPaginatesLikeEcs()
     {
         await using var ecs = await FakeEcs.StartAsync();
