@@ -186,6 +186,50 @@ internal static class FakeGraphQLJson
         return true;
     }
 
+    /// <summary>
+    /// Orders rows as Hasura's <c>order_by</c> (a list of <c>{ column: asc|desc }</c>, or one such object), then applies
+    /// <c>offset</c> and <c>limit</c>. Hasura puts nulls last in ascending order, first in descending.
+    /// </summary>
+    public static IEnumerable<JsonObject> OrderAndPage(IEnumerable<JsonObject> rows, JsonObject args)
+    {
+        var orders = args["order_by"] switch
+        {
+            JsonArray list => list.OfType<JsonObject>().SelectMany(o => o).ToList(),
+            JsonObject one => one.ToList(),
+            _ => [],
+        };
+        IEnumerable<JsonObject> result = rows;
+        if (orders.Count > 0)
+        {
+            var list = rows.ToList();
+            list.Sort((a, b) =>
+            {
+                foreach (var (column, direction) in orders)
+                {
+                    var descending = FakeStates.Text(direction) == "desc";
+                    var (x, y) = (a[column], b[column]);
+                    var order = x is null || y is null
+                        ? (x is null ? 1 : 0) - (y is null ? 1 : 0)
+                        : Compare(x, y);
+                    if (order != 0)
+                    {
+                        return descending ? -order : order;
+                    }
+                }
+
+                return 0;
+            });
+            result = list;
+        }
+
+        if (args["offset"] is JsonValue offset && offset.TryGetValue<int>(out var skip))
+        {
+            result = result.Skip(skip);
+        }
+
+        return args["limit"] is JsonValue limit && limit.TryGetValue<int>(out var take) ? result.Take(take) : result;
+    }
+
     private static int Compare(JsonNode? left, JsonNode? right)
     {
         if (left is null || right is null)

@@ -127,7 +127,7 @@ internal sealed class FakePrefectStore
                     .Where(c => FakeGraphQLJson.Matches(c, args["where"] as JsonObject)).Select(c => (JsonNode?)c).ToArray()),
                 "register_agent" => RegisterAgent(Input(args)),
                 "get_runs_in_queue" => GetRunsInQueue(Input(args)),
-                "flow_run" => FlowRunRows(args["where"] as JsonObject),
+                "flow_run" => new JsonArray(FakeGraphQLJson.OrderAndPage(FlowRunRows(args["where"] as JsonObject), args).Select(r => (JsonNode?)r).ToArray()),
                 "task_run" => new JsonArray(runs.SelectMany(r => r.TaskRuns.Select(t => TaskRow(r, t))).Where(r => FakeGraphQLJson.Matches(r, args["where"] as JsonObject)).Select(r => (JsonNode?)r).ToArray()),
                 "flow" => new JsonArray(flowsByName.Values.Where(f => FakeGraphQLJson.Matches(f, args["where"] as JsonObject)).Select(f => f.DeepClone()).ToArray()),
                 "set_flow_run_states" => SetFlowRunStates(Input(args), agentId),
@@ -198,16 +198,16 @@ internal sealed class FakePrefectStore
     // A full row deep-copies the run's state, parameters, run config and flow, and the agent's filters read only a
     // few columns (id, state, task_runs) of every run: each run is matched on a row of just the columns the filter
     // reads (it matches exactly as the full row would), and full rows are built for the matches only.
-    private JsonArray FlowRunRows(JsonObject? where)
+    private List<JsonObject> FlowRunRows(JsonObject? where)
     {
         var columns = where is null ? null : FakeGraphQLJson.ColumnsOf(where);
         var named = where is null ? null : RunsNamedBy(where);
-        var rows = new JsonArray();
+        var rows = new List<JsonObject>();
         foreach (var run in runs)
         {
             if (where is null || ((named is null || named.Contains(run)) && FakeGraphQLJson.Matches(Row(run, columns), where)))
             {
-                rows.Add((JsonNode)Row(run));
+                rows.Add(Row(run));
             }
         }
 

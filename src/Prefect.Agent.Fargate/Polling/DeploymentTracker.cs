@@ -17,6 +17,7 @@ internal sealed class DeploymentTracker : IDisposable
     private readonly ConcurrentDictionary<Task, byte> trailing = new();
     private readonly ConcurrentDictionary<string, SlotLease> leases = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, byte> waitingForRetry = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, TaskCompletionSource<Func<FlowRun, CancellationToken, Task>?>> reserved = new(StringComparer.Ordinal);
     private readonly SemaphoreSlim slots;
     private readonly TimeProvider timeProvider;
     private readonly ILogger logger;
@@ -82,9 +83,59 @@ internal sealed class DeploymentTracker : IDisposable
         var holdsSlot = delay <= TimeSpan.Zero && slots.Wait(0);
 
         // The gate keeps the task from finishing (and removing its id) before its entry is in the set.
-        inFlight[run.Id] = RunAsync(run, delay, holdsSlot, deploy, gate.Task, stopping, deployments);
+        inFlight[run.Id] = RunAsync(run, delay, holdsSlot, Task.FromResult<Func<FlowRun, CancellationToken, Task>?>(deploy), gate.Task, stopping, deployments);
         gate.SetResult();
         return true;
+    }
+
+    /// <summary>
+    /// Reserves a free slot for a run the poll loop is about to claim with the rest of its page: from now on the run is
+    /// in flight (left out of the next poll, waited for by the drain) and holds the slot, so a claimed run never waits
+    /// for one. <see cref="StartReserved"/> then deploys it, or <see cref="CancelReserved"/> gives both back.
+    /// </summary>
+    /// <param name="run">The run.</param>
+    /// <param name="deployments">Cancels the deployment once started (drain timeout).</param>
+    /// <returns>Whether the run was new and a slot was free.</returns>
+    public bool TryReserve(FlowRun run, CancellationToken deployments)
+    {
+        if (inFlight.ContainsKey(run.Id) || !slots.Wait(0, CancellationToken.None))
+        {
+            return false;
+        }
+
+        var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        if (!inFlight.TryAdd(run.Id, gate.Task))
+        {
+            slots.Release();
+            return false;
+        }
+
+        var start = new TaskCompletionSource<Func<FlowRun, CancellationToken, Task>?>(TaskCreationOptions.RunContinuationsAsynchronously);
+        reserved[run.Id] = start;
+        inFlight[run.Id] = RunAsync(run, TimeSpan.Zero, holdsSlot: true, start.Task, gate.Task, CancellationToken.None, deployments);
+        gate.SetResult();
+        return true;
+    }
+
+    /// <summary>Deploys a run reserved by <see cref="TryReserve"/> in its slot.</summary>
+    /// <param name="flowRunId">The run.</param>
+    /// <param name="deploy">The deployment.</param>
+    public void StartReserved(string flowRunId, Func<FlowRun, CancellationToken, Task> deploy)
+    {
+        if (reserved.TryRemove(flowRunId, out var start))
+        {
+            start.SetResult(deploy);
+        }
+    }
+
+    /// <summary>Gives back the slot and the in-flight entry of a run reserved by <see cref="TryReserve"/> and not deployed.</summary>
+    /// <param name="flowRunId">The run.</param>
+    public void CancelReserved(string flowRunId)
+    {
+        if (reserved.TryRemove(flowRunId, out var start))
+        {
+            start.SetResult(null);
+        }
     }
 
     /// <summary>
@@ -126,7 +177,7 @@ internal sealed class DeploymentTracker : IDisposable
         FlowRun run,
         TimeSpan delay,
         bool holdsSlot,
-        Func<FlowRun, CancellationToken, Task> deploy,
+        Task<Func<FlowRun, CancellationToken, Task>?> started,
         Task gate,
         CancellationToken stopping,
         CancellationToken deployments)
@@ -150,6 +201,14 @@ internal sealed class DeploymentTracker : IDisposable
             }
 
             lease.Held = true;
+#pragma warning disable VSTHRD003 // Completed by the tracker itself (TryDispatch, StartReserved, CancelReserved).
+            if (await started.ConfigureAwait(false) is not { } deploy)
+#pragma warning restore VSTHRD003
+            {
+                // A reservation given back: the run was never deployed by this agent.
+                return;
+            }
+
             leases[run.Id] = lease;
             await deploy(run, deployments).ConfigureAwait(false);
         }
