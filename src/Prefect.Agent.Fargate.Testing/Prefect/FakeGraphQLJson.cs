@@ -192,12 +192,7 @@ internal static class FakeGraphQLJson
     /// </summary>
     public static IEnumerable<JsonObject> OrderAndPage(IEnumerable<JsonObject> rows, JsonObject args)
     {
-        var orders = args["order_by"] switch
-        {
-            JsonArray list => list.OfType<JsonObject>().SelectMany(o => o).ToList(),
-            JsonObject one => one.ToList(),
-            _ => [],
-        };
+        var orders = OrdersOf(args);
         IEnumerable<JsonObject> result = rows;
         if (orders.Count > 0)
         {
@@ -229,6 +224,16 @@ internal static class FakeGraphQLJson
 
         return args["limit"] is JsonValue limit && limit.TryGetValue<int>(out var take) ? result.Take(take) : result;
     }
+
+    /// <summary>The columns an <c>order_by</c> argument reads.</summary>
+    public static IEnumerable<string> OrderColumnsOf(JsonObject args) => OrdersOf(args).Select(o => o.Key);
+
+    private static List<KeyValuePair<string, JsonNode?>> OrdersOf(JsonObject args) => args["order_by"] switch
+    {
+        JsonArray list => list.OfType<JsonObject>().SelectMany(o => o).ToList(),
+        JsonObject one => one.ToList(),
+        _ => [],
+    };
 
     private static int Compare(JsonNode? left, JsonNode? right)
     {
