@@ -168,8 +168,8 @@ internal static class FakeGraphQLJson
             {
                 "_eq" => Compare(value, operand) == 0,
                 "_neq" => Compare(value, operand) != 0,
-                "_in" => operand is JsonArray list && list.Any(o => Compare(value, o) == 0),
-                "_nin" => operand is JsonArray list && !list.Any(o => Compare(value, o) == 0),
+                "_in" => operand is JsonArray list && list.Any(o => AreEqual(value, o)),
+                "_nin" => operand is JsonArray list && !list.Any(o => AreEqual(value, o)),
                 "_lt" => value is not null && Compare(value, operand) < 0,
                 "_lte" => value is not null && Compare(value, operand) <= 0,
                 "_gt" => value is not null && Compare(value, operand) > 0,
@@ -196,25 +196,26 @@ internal static class FakeGraphQLJson
         IEnumerable<JsonObject> result = rows;
         if (orders.Count > 0)
         {
-            var list = rows.ToList();
-            list.Sort((a, b) =>
+            // Each row's keys are read once (a timestamp parsed once, not at every comparison).
+            var keyed = rows.Select(row => (Row: row, Keys: orders.Select(o => SortKey(row[o.Key])).ToArray())).ToList();
+            var descending = orders.Select(o => FakeStates.Text(o.Value) == "desc").ToArray();
+            keyed.Sort((a, b) =>
             {
-                foreach (var (column, direction) in orders)
+                for (var i = 0; i < descending.Length; i++)
                 {
-                    var descending = FakeStates.Text(direction) == "desc";
-                    var (x, y) = (a[column], b[column]);
+                    var (x, y) = (a.Keys[i], b.Keys[i]);
                     var order = x is null || y is null
                         ? (x is null ? 1 : 0) - (y is null ? 1 : 0)
-                        : Compare(x, y);
+                        : x.GetType() == y.GetType() ? ((IComparable)x).CompareTo(y) : string.CompareOrdinal(x.ToString(), y.ToString());
                     if (order != 0)
                     {
-                        return descending ? -order : order;
+                        return descending[i] ? -order : order;
                     }
                 }
 
                 return 0;
             });
-            result = list;
+            result = keyed.Select(k => k.Row);
         }
 
         if (args["offset"] is JsonValue offset && offset.TryGetValue<int>(out var skip))
@@ -224,6 +225,33 @@ internal static class FakeGraphQLJson
 
         return args["limit"] is JsonValue limit && limit.TryGetValue<int>(out var take) ? result.Take(take) : result;
     }
+
+    // A column's value as Compare orders it: numbers, UUIDs, timestamps, else text.
+    private static IComparable? SortKey(JsonNode? node)
+    {
+        if (node is not JsonValue value)
+        {
+            return node?.ToJsonString();
+        }
+
+        if (value.GetValueKind() == JsonValueKind.Number)
+        {
+            return value.GetValue<double>();
+        }
+
+        var text = FakeStates.Text(value) ?? value.ToJsonString();
+        return Guid.TryParse(text, out var uuid) ? uuid
+            : text.Length >= 10 && text[4] == '-' && FakeStates.ParseTime(text) is { } time ? time
+            : text;
+    }
+
+    // Equality as Compare decides it, without parsing two UUIDs in the same (canonical) form: the ids of _in/_nin lists.
+    private static bool AreEqual(JsonNode? value, JsonNode? operand) =>
+        value is JsonValue v && operand is JsonValue o && v.GetValueKind() == JsonValueKind.String && o.GetValueKind() == JsonValueKind.String
+        && v.GetValue<string>() is { Length: 36 } a && o.GetValue<string>() is { Length: 36 } b
+        && a[8] == '-' && a[13] == '-' && a[18] == '-' && a[23] == '-' && b[8] == '-' && b[13] == '-' && b[18] == '-' && b[23] == '-'
+            ? string.Equals(a, b, StringComparison.OrdinalIgnoreCase)
+            : Compare(value, operand) == 0;
 
     /// <summary>The columns an <c>order_by</c> argument reads.</summary>
     public static IEnumerable<string> OrderColumnsOf(JsonObject args) => OrdersOf(args).Select(o => o.Key);

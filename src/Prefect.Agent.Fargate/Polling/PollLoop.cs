@@ -94,7 +94,16 @@ internal sealed class PollLoop
                 // Deliberately unlike the original, which slept once more after its last poll (max_polls=8 idle took
                 // ~46 s): the last poll's runs are claimed without another poll.
                 var lastPoll = options.MaxPolls is { } most && polls >= most;
-                var next = !lastPoll && mayHaveMore && tracker.ClaimCapacity > 0 && !stopping.IsCancellationRequested ? Query(tracker.ClaimCapacity) : null;
+                // The next page's size is decided when it arrives: the deployments in flight go on finishing meanwhile.
+                var next = !lastPoll && mayHaveMore && !stopping.IsCancellationRequested
+                    ? new FlowRunQuery
+                    {
+                        Labels = options.Labels.ToArray(),
+                        Exclude = tracker.InFlightIds,
+                        MaxRuns = tracker.ClaimCapacity,
+                        MaxRunsOnArrival = () => tracker.ClaimCapacity,
+                    }
+                    : null;
                 try
                 {
                     // Not cancelled by the stop: the drain waits for the claimed runs (they are in flight, reserved).
@@ -129,11 +138,11 @@ internal sealed class PollLoop
         }
     }
 
-    private FlowRunQuery Query(int maxRuns) => new()
+    private FlowRunQuery Query() => new()
     {
         Labels = options.Labels.ToArray(),
         Exclude = tracker.InFlightIds,
-        MaxRuns = maxRuns,
+        MaxRuns = tracker.FreeSlots,
     };
 
     /// <summary>Polls once; <see langword="null"/> when the poll failed (logged).</summary>
@@ -143,7 +152,7 @@ internal sealed class PollLoop
         var started = timeProvider.GetTimestamp();
         try
         {
-            var page = await source.GetReadyFlowRunsAsync(Query(tracker.FreeSlots), stopping).ConfigureAwait(false);
+            var page = await source.GetReadyFlowRunsAsync(Query(), stopping).ConfigureAwait(false);
             RecordPoll(started, error: null, activity);
             return page;
         }

@@ -130,7 +130,7 @@ internal sealed partial class PrefectFlowRunSource : IClaimingFlowRunSource
         var exclude = new HashSet<string>(next.Exclude, StringComparer.Ordinal);
         exclude.UnionWith(claiming.Select(r => r.Id));
         var now = timeProvider.GetUtcNow();
-        var limit = Math.Min(Math.Max(next.MaxRuns, 0), ServerPageSize) * ReadAheadFactor;
+        var limit = (next.MaxRunsOnArrival is null ? Math.Min(Math.Max(next.MaxRuns, 0), ServerPageSize) : ServerPageSize) * ReadAheadFactor;
         var query = PrefectQueries.ScheduledFlowRunsAhead(exclude, PrefectTime.Format(now.AddSeconds(10)), PrefectTime.Format(now.AddSeconds(-3)), client.TenantId, limit);
         var data = await client.ExecuteAsync("flow_run", query, null, cancellationToken).ConfigureAwait(false);
         return data["flow_run"] as JsonArray;

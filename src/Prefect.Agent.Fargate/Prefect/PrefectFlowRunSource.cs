@@ -175,7 +175,7 @@ internal sealed partial class PrefectFlowRunSource : IFlowRunSource, IFlowRunMon
         var ready = returned.Where(id => !exclude.Contains(id)).ToList();
         var skipped = returned.Count - ready.Count;
         var alreadySubmitting = skipped > 0 ? $" ({skipped} already being submitted: [{string.Join(", ", returned.Where(exclude.Contains))}])" : string.Empty;
-        var take = ready.Take(Math.Max(0, query.MaxRuns)).ToList();
+        var take = ready.Take(Math.Max(0, query.MaxRunsNow)).ToList();
         var mayHaveMore = ready.Count > take.Count || returned.Count >= ServerPageSize;
         if (take.Count == 0)
         {
