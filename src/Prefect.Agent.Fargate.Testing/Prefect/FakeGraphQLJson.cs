@@ -218,13 +218,17 @@ internal static class FakeGraphQLJson
             result = keyed.Select(k => k.Row);
         }
 
-        if (args["offset"] is JsonValue offset && offset.TryGetValue<int>(out var skip))
+        if (IntOf(args["offset"]) is { } skip)
         {
             result = result.Skip(skip);
         }
 
-        return args["limit"] is JsonValue limit && limit.TryGetValue<int>(out var take) ? result.Take(take) : result;
+        return IntOf(args["limit"]) is { } take ? result.Take(take) : result;
     }
+
+    // An Int argument (a literal is parsed as a long, a variable keeps its JSON number).
+    private static int? IntOf(JsonNode? node) =>
+        node is JsonValue value && value.GetValueKind() == JsonValueKind.Number && int.TryParse(value.ToJsonString(), NumberStyles.Integer, CultureInfo.InvariantCulture, out var number) ? number : null;
 
     // A column's value as Compare orders it: numbers, UUIDs, timestamps, else text.
     private static IComparable? SortKey(JsonNode? node)
