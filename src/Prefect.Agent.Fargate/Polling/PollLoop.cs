@@ -220,8 +220,8 @@ internal sealed class PollLoop
 
     /// <summary>
     /// Claims the reserved runs together (with the next poll when <paramref name="next"/> is set) and starts the
-    /// deployment of each in its slot; a run the exchange could not claim gives its slot back through its deployment,
-    /// which reports it as skipped or not claimed.
+    /// deployment of each in its place; a run the exchange could not claim gives its place back and is reported as
+    /// skipped or not claimed.
     /// </summary>
     /// <returns>The next page; <see langword="null"/> when none was asked for or the poll failed (logged).</returns>
     private async Task<FlowRunPage?> ClaimThenPollAsync(List<FlowRun> runs, FlowRunQuery? next, CancellationToken deployments)
@@ -260,7 +260,17 @@ internal sealed class PollLoop
         for (var i = 0; i < runs.Count; i++)
         {
             var claim = exchange.Claims[i];
-            tracker.StartReserved(runs[i].Id, (run, ct) => deploy(run, claim, ct));
+            if (claim.Error is null && claim.Claim.IsClaimed)
+            {
+                tracker.StartReserved(runs[i].Id, (run, ct) => deploy(run, claim, ct));
+            }
+            else
+            {
+                // Not this agent's: its place is given back at once (the run is reported skipped or not claimed, with
+                // no call; one still Scheduled comes back with a later poll).
+                tracker.CancelReserved(runs[i].Id);
+                await deploy(runs[i], claim, deployments).ConfigureAwait(false);
+            }
         }
 
         if (next is null)
