@@ -199,14 +199,16 @@ internal static class FakeGraphQLJson
             // Each row's keys are read once (a timestamp parsed once, not at every comparison).
             var keyed = rows.Select(row => (Row: row, Keys: orders.Select(o => SortKey(row[o.Key])).ToArray())).ToList();
             var descending = orders.Select(o => FakeStates.Text(o.Value) == "desc").ToArray();
-            keyed.Sort((a, b) =>
+            // A stable sort: rows that tie keep the store's order, as get_runs_in_queue's (Postgres gives ties in an
+            // unspecified order; the fake gives them in one order everywhere).
+            var comparer = Comparer<(JsonObject Row, IComparable?[] Keys)>.Create((a, b) =>
             {
                 for (var i = 0; i < descending.Length; i++)
                 {
                     var (x, y) = (a.Keys[i], b.Keys[i]);
                     var order = x is null || y is null
                         ? (x is null ? 1 : 0) - (y is null ? 1 : 0)
-                        : x.GetType() == y.GetType() ? ((IComparable)x).CompareTo(y) : string.CompareOrdinal(x.ToString(), y.ToString());
+                        : x.GetType() == y.GetType() ? x.CompareTo(y) : string.CompareOrdinal(x.ToString(), y.ToString());
                     if (order != 0)
                     {
                         return descending[i] ? -order : order;
@@ -215,6 +217,7 @@ internal static class FakeGraphQLJson
 
                 return 0;
             });
+            keyed = keyed.Order(comparer).ToList();
             result = keyed.Select(k => k.Row);
         }
 

@@ -31,7 +31,7 @@ internal sealed class DeploymentTracker : IDisposable
         this.logger = logger;
     }
 
-    /// <summary>Gets the signal set whenever a deployment leaves (a slot may be free).</summary>
+    /// <summary>Gets the signal set whenever a deployment leaves or a run claimed ahead takes its slot (more runs may be claimed).</summary>
     public WakeSignal SlotFreed { get; } = new();
 
     public int FreeSlots => slots.CurrentCount;
@@ -239,8 +239,10 @@ internal sealed class DeploymentTracker : IDisposable
                 lease.Held = true;
                 if (waitingAhead)
                 {
+                    // A place ahead of the slots is free again: the poll loop may be waiting for one.
                     waitingAhead = false;
                     Interlocked.Decrement(ref waitingForSlot);
+                    SlotFreed.Set();
                 }
             }
 

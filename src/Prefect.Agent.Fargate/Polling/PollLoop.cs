@@ -41,9 +41,10 @@ internal sealed class PollLoop
         this.logger = logger;
         timeProvider = options.TimeProvider;
 
-        // With every slot taken there is a backlog: polling for each slot that frees would cost a poll and a claim call
-        // per run (at a 20 launches/s quota, 20 polls a second). The loop refills a page at a time instead (Prefect
-        // Server returns at most 25 ids), or half the slots when there are fewer, or after the back-off interval.
+        // With every slot and every place ahead of them taken there is a backlog: polling for each place that frees would
+        // cost a poll and a claim call per run (at a 20 launches/s quota, 20 polls a second). The loop refills a page at
+        // a time instead (Prefect Server returns at most 25 ids), or half the slots when there are fewer, or after the
+        // back-off interval.
         refillAt = Math.Clamp(options.MaxConcurrentDeployments / 2, 1, FlowRunQuery.ServerPageSize);
     }
 
@@ -70,7 +71,7 @@ internal sealed class PollLoop
             fetched = null;
             if (page is null)
             {
-                if (tracker.FreeSlots == 0)
+                if (tracker.ClaimCapacity == 0)
                 {
                     logger.SlotsFull(options.MaxConcurrentDeployments);
                     await WaitAsync(backoff.Current, refillAt, stopping).ConfigureAwait(false);
@@ -127,12 +128,12 @@ internal sealed class PollLoop
                 break;
             }
 
-            if (fetched is not null || (found > 0 && mayHaveMore && tracker.FreeSlots > 0))
+            if (fetched is not null || (found > 0 && mayHaveMore && tracker.ClaimCapacity > 0))
             {
                 continue;
             }
 
-            var wakeAtFreeSlots = tracker.FreeSlots == 0 ? refillAt : waitingForInFlight ? 1 : 0;
+            var wakeAtFreeSlots = tracker.ClaimCapacity == 0 ? refillAt : waitingForInFlight ? 1 : 0;
             logger.Sleeping(backoff.Current.TotalSeconds);
             await WaitAsync(backoff.Current, wakeAtFreeSlots, stopping).ConfigureAwait(false);
         }
@@ -142,7 +143,7 @@ internal sealed class PollLoop
     {
         Labels = options.Labels.ToArray(),
         Exclude = tracker.InFlightIds,
-        MaxRuns = tracker.FreeSlots,
+        MaxRuns = tracker.ClaimCapacity,
     };
 
     /// <summary>Polls once; <see langword="null"/> when the poll failed (logged).</summary>
@@ -318,7 +319,10 @@ internal sealed class PollLoop
             ? start
             : now;
 
-    /// <summary>Waits out the interval, or until poked, or until at least <paramref name="wakeAtFreeSlots"/> slots are free (0: not).</summary>
+    /// <summary>
+    /// Waits out the interval, or until poked, or until at least <paramref name="wakeAtFreeSlots"/> runs may be claimed
+    /// (free slots and places ahead of them; 0: not).
+    /// </summary>
     private async Task WaitAsync(TimeSpan interval, int wakeAtFreeSlots, CancellationToken stopping)
     {
         using var delayCancellation = CancellationTokenSource.CreateLinkedTokenSource(stopping);
@@ -340,7 +344,7 @@ internal sealed class PollLoop
 
             // Reset before counting: a slot freed after the count sets the signal again.
             tracker.SlotFreed.Reset();
-            if (tracker.FreeSlots >= wakeAtFreeSlots || tracker.Count == 0)
+            if (tracker.ClaimCapacity >= wakeAtFreeSlots || tracker.Count == 0)
             {
                 break;
             }
