@@ -19,6 +19,7 @@ internal sealed partial class PrefectFlowRunSource : IFlowRunSource, IFlowRunMon
     private readonly ILogger logger;
     private readonly PrefectBatcher logs;
     private readonly PrefectBatcher states;
+    private readonly TimeSpan readAheadFrom;
 
     private PrefectFlowRunSource(PrefectGraphQLClient client, PrefectBackend backend, PrefectClientSettings settings, TimeProvider timeProvider, ILogger logger)
     {
@@ -28,6 +29,7 @@ internal sealed partial class PrefectFlowRunSource : IFlowRunSource, IFlowRunMon
         this.logger = logger;
         logs = new PrefectBatcher("run log(s)", SendLogsAsync, settings.LogFlushInterval, settings.LogBatchSize, timeProvider, logger);
         states = new PrefectBatcher("flow run state(s)", SendStatesAsync, TimeSpan.Zero, settings.StateBatchSize, timeProvider, logger);
+        readAheadFrom = settings.ReadAheadFrom;
     }
 
     /// <summary>Gets the client (tests read its headers state).</summary>

@@ -43,6 +43,33 @@ public sealed class PrefectFlowRunSourcePipelineTests
         Assert.Equal(queried.Runs.Select(Describe), next.Runs.Select(Describe));
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task ClaimThenPollAsync_AfterTheFirstExchange_ReadsAheadOnlyBehindASlowBackend(bool slow)
+    {
+        // The backend's answers are slower or faster than the read-ahead threshold (60 ms against 1 ms or 10 min).
+        var settings = FastSettings();
+        settings.ReadAheadFrom = slow ? TimeSpan.FromMilliseconds(1) : TimeSpan.FromMinutes(10);
+        var (api, source) = await StartRegisteredServerAsync(settings: settings);
+        await using var _ = api;
+        using var __ = source;
+        AddRuns(api, 9);
+        api.ResponseDelay = TimeSpan.FromMilliseconds(60);
+        var readsAhead = slow;
+        var first = await source.GetReadyFlowRunsAsync(Query(3), CancellationToken.None);
+        var second = (await source.ClaimThenPollAsync(first.Runs, Query(3, exclude: first.Runs), CancellationToken.None)).Next!;
+        var before = api.Requests.Count;
+
+        var third = (await source.ClaimThenPollAsync(second.Runs, Query(3, exclude: second.Runs), CancellationToken.None)).Next!;
+
+        // Behind a fast backend the next runs' metadata is queried after the poll: fewer rows, one cheap round trip.
+        var sent = api.Requests.Skip(before).ToList();
+        Assert.Equal(3, third.Runs.Count);
+        Assert.Equal(readsAhead ? 1 : 0, sent.Count(r => r.Operation == "flow_run" && r.Query.Contains("_nin:", StringComparison.Ordinal)));
+        Assert.Equal(readsAhead ? 0 : 1, sent.Count(r => r.Operation == "flow_run" && r.Query.Contains("id: { _in:", StringComparison.Ordinal)));
+    }
+
     [Fact]
     public async Task ClaimThenPollAsync_AnotherAgentTookOneRun_ClaimsTheOthersAndSkipsItQuietly()
     {
