@@ -172,6 +172,11 @@ public sealed class AgentOptions
     public IList<TimeSpan> PollIntervals { get; set; } = new List<TimeSpan>(DefaultPollIntervals);
 
     /// <summary>Gets or sets the maximum number of flow runs deployed at the same time.</summary>
+    /// <remarks>
+    /// The poll loop claims a page's runs while the previous page launches, so up to <c>min(MaxConcurrentDeployments, 25)</c>
+    /// runs may be claimed (Submitted) ahead of the slots; each waits for the next free slot, at most for the launch
+    /// attempts of the runs in the slots (a retry's back-off gives its slot back), and the drain waits for it.
+    /// </remarks>
     /// <value>The default value is 32 (the original's thread-pool ceiling).</value>
     [GreaterThanZero(Fix = "Use a positive number such as 32.")]
     public int MaxConcurrentDeployments { get; set; } = 32;

@@ -267,7 +267,7 @@ public sealed partial class FargateAgent : IAsyncDisposable
                 HealthEndpoint = await HealthEndpoint.StartAsync(address!, Poke, options.TimeProvider, logger, stopping).ConfigureAwait(false);
             }
 
-            var loop = new PollLoop(options, flowRunSource.Value, tracker, (run, ct) => deployer.DeployAsync(run, ct, tracker.TrackTrailing), wake, Status, telemetry, logger);
+            var loop = new PollLoop(options, flowRunSource.Value, tracker, (run, claim, ct) => deployer.DeployAsync(run, ct, tracker.TrackTrailing, claim), wake, Status, telemetry, logger);
             followers = StartFollowers(stopping);
             await loop.RunAsync(stopping, deployments.Token).ConfigureAwait(false);
         }

@@ -14,4 +14,13 @@ public sealed class FlowRunQuery
 
     /// <summary>Gets how many runs to return at most (free deployment slots).</summary>
     public int MaxRuns { get; init; } = int.MaxValue;
+
+    /// <summary>
+    /// Gets how many runs to return at most, read when the answer arrives rather than when the query is sent (the poll
+    /// loop's pipeline: deployments finish while the page is on its way); <see langword="null"/>: <see cref="MaxRuns"/>.
+    /// </summary>
+    internal Func<int>? MaxRunsOnArrival { get; init; }
+
+    /// <summary>Gets how many runs to return at most, now.</summary>
+    internal int MaxRunsNow => MaxRunsOnArrival?.Invoke() ?? MaxRuns;
 }

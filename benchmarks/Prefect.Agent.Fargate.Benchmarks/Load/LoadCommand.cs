@@ -5,13 +5,14 @@ using System.Reflection;
 namespace Prefect.Agent.Fargate.Benchmarks.Load;
 
 /// <summary>
-/// <c>load [--workload a|b|d|e|all|faults] [--agent jit|aot|in-process|PATH] [--idle SECONDS] [--agent-env KEY=VALUE]... [--agent-arg ITEM]... [--repeat N]
+/// <c>load [--workload a|b|d|e|f|all|faults|latency] [--backend-latency MS] [--agent jit|aot|in-process|PATH] [--idle SECONDS] [--agent-env KEY=VALUE]... [--agent-arg ITEM]... [--repeat N]
 /// [--timeout SECONDS] [--out DIR] [--publish]</c>.
 /// </summary>
 internal static class LoadCommand
 {
     public const string Usage =
-        "load [--workload a|b|d|e|all|faults] [--agent jit|aot|in-process|PATH] [--idle SECONDS (default 60, 0: skip)] [--agent-env KEY=VALUE]... [--agent-arg ITEM (e.g. ecs_rate_share=0.333)]... "
+        "load [--workload a|b|d|e|f|all|faults|latency] [--backend-latency MS (every GraphQL answer takes this long)] [--agent jit|aot|in-process|PATH] [--idle SECONDS (default 60, 0: skip)] "
+        + "[--agent-env KEY=VALUE]... [--agent-arg ITEM (e.g. ecs_rate_share=0.333)]... "
         + "[--repeat N] [--timeout SECONDS] [--out DIR] [--publish (re-publish the AOT binary)] [--validate-graphql (the fake validates every request: slower)]";
 
     public static async Task<int> RunAsync(string[] args, CancellationToken cancellationToken)
@@ -26,6 +27,7 @@ internal static class LoadCommand
         var output = Path.Combine(RepositoryRoot, "artifacts", "bench");
         var publish = false;
         var validateGraphQL = false;
+        TimeSpan? backendLatency = null;
         for (var i = 0; i < args.Length; i++)
         {
             string Next() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{args[i]} needs a value. Usage: {Usage}");
@@ -38,11 +40,16 @@ internal static class LoadCommand
                         "b" => [Workload.B],
                         "d" => [Workload.D],
                         "e" => [Workload.E],
+                        "f" => [Workload.F],
+                        "latency" => [Workload.A, Workload.F],
                         "all" => [Workload.A, Workload.B],
                         "faults" => [Workload.D, Workload.E],
                         "none" => [],
-                        var other => throw new ArgumentException($"--workload: '{other}' is not a, b, d, e, all, faults or none."),
+                        var other => throw new ArgumentException($"--workload: '{other}' is not a, b, d, e, f, all, faults, latency or none."),
                     };
+                    break;
+                case "--backend-latency":
+                    backendLatency = TimeSpan.FromMilliseconds(double.Parse(Next(), CultureInfo.InvariantCulture));
                     break;
                 case "--agent":
                     agentChoice = Next();
@@ -85,6 +92,11 @@ internal static class LoadCommand
 
         // The fake Prefect API validates every request with GraphQL.NET by default, which costs this process more CPU
         // than the agent spends; the tests cover validation, so the load runs without it unless asked.
+        if (backendLatency is { } latency)
+        {
+            workloads = workloads.Select(w => w with { BackendLatency = latency }).ToList();
+        }
+
         AppContext.SetSwitch("Prefect.Agent.Fargate.Testing.FakePrefectApi.IsSchemaValidationSupported", validateGraphQL);
         Directory.CreateDirectory(output);
         var agent = await ResolveAgentAsync(agentChoice, publish, cancellationToken).ConfigureAwait(false);

@@ -35,6 +35,7 @@ internal sealed class LoadDriver
         await using var prefect = await FakePrefectApi.StartAsync(new FakePrefectApiOptions { Mode = FakePrefectBackendMode.Server }, cancellationToken).ConfigureAwait(false);
         await using var ecs = await FakeEcs.StartAsync(ecsOptions, cancellationToken).ConfigureAwait(false);
         await WarmUpFakesAsync(prefect, ecs, cancellationToken).ConfigureAwait(false);
+        prefect.ResponseDelay = workload.BackendLatency;
 
         var scheduled = TimeProvider.System.GetUtcNow().AddSeconds(-1);
         for (var i = 0; i < workload.Runs; i++)

@@ -7,7 +7,8 @@ namespace Prefect.Agent.Fargate.Benchmarks.Load;
 /// <param name="EcsLatency">The latency of every ECS call.</param>
 /// <param name="EnforceQuotas">Whether the fake ECS throttles beyond ECS's default quotas.</param>
 /// <param name="Agents">Agent processes sharing the one fake ECS (one AWS account's buckets) and the runs.</param>
-internal sealed record Workload(string Name, int Runs, int Flows, TimeSpan EcsLatency, bool EnforceQuotas, int Agents = 1)
+/// <param name="BackendLatency">How long the fake Prefect API takes to answer each GraphQL request (0: at once).</param>
+internal sealed record Workload(string Name, int Runs, int Flows, TimeSpan EcsLatency, bool EnforceQuotas, int Agents = 1, TimeSpan BackendLatency = default)
 {
     public static readonly Workload A = new("a", 500, 20, TimeSpan.FromMilliseconds(20), EnforceQuotas: false);
 
@@ -19,7 +20,11 @@ internal sealed record Workload(string Name, int Runs, int Flows, TimeSpan EcsLa
     /// <summary>Issue 11 (e): three agent processes sharing one account's buckets, 900 runs of 30 flows.</summary>
     public static readonly Workload E = new("e", 900, 30, TimeSpan.FromMilliseconds(15), EnforceQuotas: true, Agents: 3);
 
+    /// <summary>Issue 15 (f): workload (a) behind a backend that takes 100 ms per GraphQL answer (Prefect Cloud seen from an AWS region).</summary>
+    public static readonly Workload F = A with { Name = "f", BackendLatency = TimeSpan.FromMilliseconds(100) };
+
     public string Describe() =>
         $"({Name}) {Runs} runs of {Flows} flows, {EcsLatency.TotalMilliseconds:F0} ms ECS latency, {(EnforceQuotas ? "ECS quotas enforced" : "no quotas")}"
+        + (BackendLatency > TimeSpan.Zero ? $", {BackendLatency.TotalMilliseconds:F0} ms per GraphQL answer" : string.Empty)
         + (Agents > 1 ? $", {Agents} agent processes sharing the account" : string.Empty);
 }

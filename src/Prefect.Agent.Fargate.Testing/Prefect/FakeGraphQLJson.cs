@@ -168,8 +168,8 @@ internal static class FakeGraphQLJson
             {
                 "_eq" => Compare(value, operand) == 0,
                 "_neq" => Compare(value, operand) != 0,
-                "_in" => operand is JsonArray list && list.Any(o => Compare(value, o) == 0),
-                "_nin" => operand is JsonArray list && !list.Any(o => Compare(value, o) == 0),
+                "_in" => operand is JsonArray list && list.Any(o => AreEqual(value, o)),
+                "_nin" => operand is JsonArray list && !list.Any(o => AreEqual(value, o)),
                 "_lt" => value is not null && Compare(value, operand) < 0,
                 "_lte" => value is not null && Compare(value, operand) <= 0,
                 "_gt" => value is not null && Compare(value, operand) > 0,
@@ -185,6 +185,90 @@ internal static class FakeGraphQLJson
 
         return true;
     }
+
+    /// <summary>
+    /// Orders rows as Hasura's <c>order_by</c> (a list of <c>{ column: asc|desc }</c>, or one such object), then applies
+    /// <c>offset</c> and <c>limit</c>. Hasura puts nulls last in ascending order, first in descending.
+    /// </summary>
+    public static IEnumerable<JsonObject> OrderAndPage(IEnumerable<JsonObject> rows, JsonObject args)
+    {
+        var orders = OrdersOf(args);
+        IEnumerable<JsonObject> result = rows;
+        if (orders.Count > 0)
+        {
+            // Each row's keys are read once (a timestamp parsed once, not at every comparison).
+            var keyed = rows.Select(row => (Row: row, Keys: orders.Select(o => SortKey(row[o.Key])).ToArray())).ToList();
+            var descending = orders.Select(o => FakeStates.Text(o.Value) == "desc").ToArray();
+            // A stable sort: rows that tie keep the store's order, as get_runs_in_queue's (Postgres gives ties in an
+            // unspecified order; the fake gives them in one order everywhere).
+            var comparer = Comparer<(JsonObject Row, IComparable?[] Keys)>.Create((a, b) =>
+            {
+                for (var i = 0; i < descending.Length; i++)
+                {
+                    var (x, y) = (a.Keys[i], b.Keys[i]);
+                    var order = x is null || y is null
+                        ? (x is null ? 1 : 0) - (y is null ? 1 : 0)
+                        : x.GetType() == y.GetType() ? x.CompareTo(y) : string.CompareOrdinal(x.ToString(), y.ToString());
+                    if (order != 0)
+                    {
+                        return descending[i] ? -order : order;
+                    }
+                }
+
+                return 0;
+            });
+            keyed = keyed.Order(comparer).ToList();
+            result = keyed.Select(k => k.Row);
+        }
+
+        if (IntOf(args["offset"]) is { } skip)
+        {
+            result = result.Skip(skip);
+        }
+
+        return IntOf(args["limit"]) is { } take ? result.Take(take) : result;
+    }
+
+    // An Int argument (a literal is parsed as a long, a variable keeps its JSON number).
+    private static int? IntOf(JsonNode? node) =>
+        node is JsonValue value && value.GetValueKind() == JsonValueKind.Number && int.TryParse(value.ToJsonString(), NumberStyles.Integer, CultureInfo.InvariantCulture, out var number) ? number : null;
+
+    // A column's value as Compare orders it: numbers, UUIDs, timestamps, else text.
+    private static IComparable? SortKey(JsonNode? node)
+    {
+        if (node is not JsonValue value)
+        {
+            return node?.ToJsonString();
+        }
+
+        if (value.GetValueKind() == JsonValueKind.Number)
+        {
+            return value.GetValue<double>();
+        }
+
+        var text = FakeStates.Text(value) ?? value.ToJsonString();
+        return Guid.TryParse(text, out var uuid) ? uuid
+            : text.Length >= 10 && text[4] == '-' && FakeStates.ParseTime(text) is { } time ? time
+            : text;
+    }
+
+    // Equality as Compare decides it, without parsing two UUIDs in the same (canonical) form: the ids of _in/_nin lists.
+    private static bool AreEqual(JsonNode? value, JsonNode? operand) =>
+        value is JsonValue v && operand is JsonValue o && v.GetValueKind() == JsonValueKind.String && o.GetValueKind() == JsonValueKind.String
+        && v.GetValue<string>() is { Length: 36 } a && o.GetValue<string>() is { Length: 36 } b
+        && a[8] == '-' && a[13] == '-' && a[18] == '-' && a[23] == '-' && b[8] == '-' && b[13] == '-' && b[18] == '-' && b[23] == '-'
+            ? string.Equals(a, b, StringComparison.OrdinalIgnoreCase)
+            : Compare(value, operand) == 0;
+
+    /// <summary>The columns an <c>order_by</c> argument reads.</summary>
+    public static IEnumerable<string> OrderColumnsOf(JsonObject args) => OrdersOf(args).Select(o => o.Key);
+
+    private static List<KeyValuePair<string, JsonNode?>> OrdersOf(JsonObject args) => args["order_by"] switch
+    {
+        JsonArray list => list.OfType<JsonObject>().SelectMany(o => o).ToList(),
+        JsonObject one => one.ToList(),
+        _ => [],
+    };
 
     private static int Compare(JsonNode? left, JsonNode? right)
     {

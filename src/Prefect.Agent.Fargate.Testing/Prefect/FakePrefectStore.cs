@@ -127,7 +127,7 @@ internal sealed class FakePrefectStore
                     .Where(c => FakeGraphQLJson.Matches(c, args["where"] as JsonObject)).Select(c => (JsonNode?)c).ToArray()),
                 "register_agent" => RegisterAgent(Input(args)),
                 "get_runs_in_queue" => GetRunsInQueue(Input(args)),
-                "flow_run" => FlowRunRows(args["where"] as JsonObject),
+                "flow_run" => FlowRunRows(args),
                 "task_run" => new JsonArray(runs.SelectMany(r => r.TaskRuns.Select(t => TaskRow(r, t))).Where(r => FakeGraphQLJson.Matches(r, args["where"] as JsonObject)).Select(r => (JsonNode?)r).ToArray()),
                 "flow" => new JsonArray(flowsByName.Values.Where(f => FakeGraphQLJson.Matches(f, args["where"] as JsonObject)).Select(f => f.DeepClone()).ToArray()),
                 "set_flow_run_states" => SetFlowRunStates(Input(args), agentId),
@@ -198,20 +198,29 @@ internal sealed class FakePrefectStore
     // A full row deep-copies the run's state, parameters, run config and flow, and the agent's filters read only a
     // few columns (id, state, task_runs) of every run: each run is matched on a row of just the columns the filter
     // reads (it matches exactly as the full row would), and full rows are built for the matches only.
-    private JsonArray FlowRunRows(JsonObject? where)
+    private JsonArray FlowRunRows(JsonObject args)
     {
-        var columns = where is null ? null : FakeGraphQLJson.ColumnsOf(where);
+        var where = args["where"] as JsonObject;
+        var columns = where is null ? new HashSet<string>(StringComparer.Ordinal) : FakeGraphQLJson.ColumnsOf(where);
+        columns.UnionWith(FakeGraphQLJson.OrderColumnsOf(args));
         var named = where is null ? null : RunsNamedBy(where);
-        var rows = new JsonArray();
+        var matches = new Dictionary<JsonObject, FakeFlowRun>(ReferenceEqualityComparer.Instance);
         foreach (var run in runs)
         {
-            if (where is null || ((named is null || named.Contains(run)) && FakeGraphQLJson.Matches(Row(run, columns), where)))
+            if (named is not null && !named.Contains(run))
             {
-                rows.Add((JsonNode)Row(run));
+                continue;
+            }
+
+            var row = Row(run, columns);
+            if (where is null || FakeGraphQLJson.Matches(row, where))
+            {
+                matches.Add(row, run);
             }
         }
 
-        return rows;
+        // Ordered and paged on the rows of the columns read, then full rows for the page only.
+        return new JsonArray(FakeGraphQLJson.OrderAndPage(matches.Keys, args).Select(row => (JsonNode?)Row(matches[row])).ToArray());
     }
 
     // The agent names the runs it wants (id: {_in: [...]} or {_eq: ...}), and a run must match every key of the filter,

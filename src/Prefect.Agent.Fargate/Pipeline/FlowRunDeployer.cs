@@ -70,8 +70,9 @@ internal sealed class FlowRunDeployer
     /// Takes the Submitted log line's write instead of awaiting it, so that the caller's slot is free as soon as the
     /// task runs (the line waits up to a flush interval for its batch); <see langword="null"/> awaits it.
     /// </param>
+    /// <param name="claim">The run's claim when the poll loop made it together with its page's; <see langword="null"/>: claim it here.</param>
     /// <returns>The outcome.</returns>
-    public async Task<DeploymentResult> DeployAsync(FlowRun run, CancellationToken cancellationToken, Action<Task>? trailing = null)
+    public async Task<DeploymentResult> DeployAsync(FlowRun run, CancellationToken cancellationToken, Action<Task>? trailing = null, FlowRunClaimAttempt? claim = null)
     {
         using var scope = logger.BeginScope(new Dictionary<string, object?>(StringComparer.Ordinal)
         {
@@ -81,7 +82,7 @@ internal sealed class FlowRunDeployer
         using var activity = AgentTelemetry.ActivitySource.StartActivity(AgentInstruments.DeployActivity);
         activity?.SetTag(AgentInstruments.FlowRunIdTag, run.Id);
         var started = timeProvider.GetTimestamp();
-        var result = await DeployCoreAsync(run, trailing, cancellationToken).ConfigureAwait(false);
+        var result = await DeployCoreAsync(run, claim, trailing, cancellationToken).ConfigureAwait(false);
 
         var outcome = result.Status switch
         {
@@ -149,10 +150,10 @@ internal sealed class FlowRunDeployer
         return launched.TaskArn;
     }
 
-    private async Task<DeploymentResult> DeployCoreAsync(FlowRun run, Action<Task>? trailing, CancellationToken cancellationToken)
+    private async Task<DeploymentResult> DeployCoreAsync(FlowRun run, FlowRunClaimAttempt? made, Action<Task>? trailing, CancellationToken cancellationToken)
     {
         logger.Deploying(run.Id);
-        var claim = await ClaimAsync(run, cancellationToken).ConfigureAwait(false);
+        var claim = made is { } attempt ? Outcome(run, attempt) : await ClaimAsync(run, cancellationToken).ConfigureAwait(false);
         return claim.Claimed is { } claimed
             ? await LaunchClaimedAsync(claimed, trailing, cancellationToken).ConfigureAwait(false)
             : claim.Result!;
@@ -165,25 +166,32 @@ internal sealed class FlowRunDeployer
     public async Task<ClaimOutcome> ClaimAsync(FlowRun run, CancellationToken cancellationToken)
     {
         logger.UpdatingToSubmitted(run.Id);
-        FlowRunClaim claim;
         try
         {
-            claim = await source().MarkSubmittedAsync(run, cancellationToken).ConfigureAwait(false);
+            return Outcome(run, new FlowRunClaimAttempt(await source().MarkSubmittedAsync(run, cancellationToken).ConfigureAwait(false), null));
         }
         catch (Exception ex) when (!(ex is OperationCanceledException && cancellationToken.IsCancellationRequested))
         {
+            return Outcome(run, new FlowRunClaimAttempt(default, ex));
+        }
+    }
+
+    private ClaimOutcome Outcome(FlowRun run, FlowRunClaimAttempt attempt)
+    {
+        if (attempt.Error is { } error)
+        {
             // Not ours (yet): no deployment and no Failed state; the run stays Scheduled for the next poll.
-            logger.ClaimFailed(ex, run.Id);
-            return new ClaimOutcome(null, new DeploymentResult { FlowRunId = run.Id, Status = DeploymentStatus.NotClaimed, Error = ex.Message });
+            logger.ClaimFailed(error, run.Id);
+            return new ClaimOutcome(null, new DeploymentResult { FlowRunId = run.Id, Status = DeploymentStatus.NotClaimed, Error = error.Message });
         }
 
-        if (!claim.IsClaimed)
+        if (!attempt.Claim.IsClaimed)
         {
             logger.TakenByAnotherAgent(run.Id);
             return new ClaimOutcome(null, new DeploymentResult { FlowRunId = run.Id, Status = DeploymentStatus.Skipped });
         }
 
-        return new ClaimOutcome(new ClaimedFlowRun(run, claim.Version), null);
+        return new ClaimOutcome(new ClaimedFlowRun(run, attempt.Claim.Version), null);
     }
 
     /// <summary>

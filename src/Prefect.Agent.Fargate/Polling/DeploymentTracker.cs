@@ -17,21 +17,30 @@ internal sealed class DeploymentTracker : IDisposable
     private readonly ConcurrentDictionary<Task, byte> trailing = new();
     private readonly ConcurrentDictionary<string, SlotLease> leases = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, byte> waitingForRetry = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, TaskCompletionSource<Func<FlowRun, CancellationToken, Task>?>> reserved = new(StringComparer.Ordinal);
     private readonly SemaphoreSlim slots;
+    private int waitingForSlot;
     private readonly TimeProvider timeProvider;
     private readonly ILogger logger;
 
     public DeploymentTracker(int maxConcurrentDeployments, TimeProvider timeProvider, ILogger logger)
     {
         slots = new SemaphoreSlim(maxConcurrentDeployments, maxConcurrentDeployments);
+        LookAhead = Math.Min(maxConcurrentDeployments, FlowRunQuery.ServerPageSize);
         this.timeProvider = timeProvider;
         this.logger = logger;
     }
 
-    /// <summary>Gets the signal set whenever a deployment leaves (a slot may be free).</summary>
+    /// <summary>Gets the signal set whenever a deployment leaves or a run claimed ahead takes its slot (more runs may be claimed).</summary>
     public WakeSignal SlotFreed { get; } = new();
 
     public int FreeSlots => slots.CurrentCount;
+
+    /// <summary>Gets how many runs may be claimed ahead of the slots: one page of the queue, at most as many as the slots.</summary>
+    public int LookAhead { get; }
+
+    /// <summary>Gets how many more runs may be claimed now: the free slots and the free places ahead of them.</summary>
+    public int ClaimCapacity => FreeSlots + Math.Max(0, LookAhead - Volatile.Read(ref waitingForSlot));
 
     public int Count => inFlight.Count;
 
@@ -82,9 +91,77 @@ internal sealed class DeploymentTracker : IDisposable
         var holdsSlot = delay <= TimeSpan.Zero && slots.Wait(0);
 
         // The gate keeps the task from finishing (and removing its id) before its entry is in the set.
-        inFlight[run.Id] = RunAsync(run, delay, holdsSlot, deploy, gate.Task, stopping, deployments);
+        inFlight[run.Id] = RunAsync(run, delay, holdsSlot, Task.FromResult<Func<FlowRun, CancellationToken, Task>?>(deploy), gate.Task, stopping, deployments);
         gate.SetResult();
         return true;
+    }
+
+    /// <summary>
+    /// Reserves a run the poll loop is about to claim with the rest of its page: from now on the run is in flight (left
+    /// out of the next poll, waited for by the drain). It takes a free slot, or, when none is free, waits for the next
+    /// one as one of at most <see cref="LookAhead"/> runs claimed ahead of the slots: so the claims never exceed the
+    /// slots plus one page, and a claimed run waits at most for the launch attempts of the runs ahead of it (a retry's
+    /// back-off gives its slot back). <see cref="StartReserved"/> then deploys it, or <see cref="CancelReserved"/> gives
+    /// it back.
+    /// </summary>
+    /// <param name="run">The run.</param>
+    /// <param name="deployments">Cancels the deployment once started (drain timeout).</param>
+    /// <returns>Whether the run was new and a slot, or a place ahead of the slots, was free.</returns>
+    public bool TryReserve(FlowRun run, CancellationToken deployments)
+    {
+        if (inFlight.ContainsKey(run.Id))
+        {
+            return false;
+        }
+
+        var holdsSlot = slots.Wait(0, CancellationToken.None);
+        if (!holdsSlot && Interlocked.Increment(ref waitingForSlot) > LookAhead)
+        {
+            Interlocked.Decrement(ref waitingForSlot);
+            return false;
+        }
+
+        var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        if (!inFlight.TryAdd(run.Id, gate.Task))
+        {
+            if (holdsSlot)
+            {
+                slots.Release();
+            }
+            else
+            {
+                Interlocked.Decrement(ref waitingForSlot);
+            }
+
+            return false;
+        }
+
+        var start = new TaskCompletionSource<Func<FlowRun, CancellationToken, Task>?>(TaskCreationOptions.RunContinuationsAsynchronously);
+        reserved[run.Id] = start;
+        inFlight[run.Id] = RunAsync(run, TimeSpan.Zero, holdsSlot, start.Task, gate.Task, CancellationToken.None, deployments, claimedAhead: !holdsSlot);
+        gate.SetResult();
+        return true;
+    }
+
+    /// <summary>Deploys a run reserved by <see cref="TryReserve"/> in its slot.</summary>
+    /// <param name="flowRunId">The run.</param>
+    /// <param name="deploy">The deployment.</param>
+    public void StartReserved(string flowRunId, Func<FlowRun, CancellationToken, Task> deploy)
+    {
+        if (reserved.TryRemove(flowRunId, out var start))
+        {
+            start.SetResult(deploy);
+        }
+    }
+
+    /// <summary>Gives back the slot and the in-flight entry of a run reserved by <see cref="TryReserve"/> and not deployed.</summary>
+    /// <param name="flowRunId">The run.</param>
+    public void CancelReserved(string flowRunId)
+    {
+        if (reserved.TryRemove(flowRunId, out var start))
+        {
+            start.SetResult(null);
+        }
     }
 
     /// <summary>
@@ -126,30 +203,49 @@ internal sealed class DeploymentTracker : IDisposable
         FlowRun run,
         TimeSpan delay,
         bool holdsSlot,
-        Func<FlowRun, CancellationToken, Task> deploy,
+        Task<Func<FlowRun, CancellationToken, Task>?> started,
         Task gate,
         CancellationToken stopping,
-        CancellationToken deployments)
+        CancellationToken deployments,
+        bool claimedAhead = false)
     {
 #pragma warning disable VSTHRD003 // The gate is completed by TryDispatch, never by a foreign context.
         await gate.ConfigureAwait(false);
 #pragma warning restore VSTHRD003
-        var lease = new SlotLease();
+        var lease = new SlotLease { Held = holdsSlot };
+        var waitingAhead = claimedAhead;
         try
         {
-            if (!holdsSlot)
+            if (!holdsSlot && delay > TimeSpan.Zero)
             {
-                if (delay > TimeSpan.Zero)
-                {
-                    logger.WaitingToDeploy(delay.TotalSeconds, run.Id);
-                    await Task.Delay(delay, timeProvider, stopping).ConfigureAwait(false);
-                }
-
-                await slots.WaitAsync(stopping).ConfigureAwait(false);
-                holdsSlot = true;
+                logger.WaitingToDeploy(delay.TotalSeconds, run.Id);
+                await Task.Delay(delay, timeProvider, stopping).ConfigureAwait(false);
             }
 
-            lease.Held = true;
+#pragma warning disable VSTHRD003 // Completed by the tracker itself (TryDispatch, StartReserved, CancelReserved).
+            if (await started.ConfigureAwait(false) is not { } deploy)
+#pragma warning restore VSTHRD003
+            {
+                // A reservation given back: the run was never deployed by this agent.
+                return;
+            }
+
+            if (!holdsSlot)
+            {
+                // A run claimed ahead waits for the next free slot under the drain's token; an unclaimed one gives up
+                // when the agent stops (another agent, or this one after a restart, deploys it).
+                await slots.WaitAsync(claimedAhead ? deployments : stopping).ConfigureAwait(false);
+                holdsSlot = true;
+                lease.Held = true;
+                if (waitingAhead)
+                {
+                    // A place ahead of the slots is free again: the poll loop may be waiting for one.
+                    waitingAhead = false;
+                    Interlocked.Decrement(ref waitingForSlot);
+                    SlotFreed.Set();
+                }
+            }
+
             leases[run.Id] = lease;
             await deploy(run, deployments).ConfigureAwait(false);
         }
@@ -168,6 +264,11 @@ internal sealed class DeploymentTracker : IDisposable
         }
         finally
         {
+            if (waitingAhead)
+            {
+                Interlocked.Decrement(ref waitingForSlot);
+            }
+
             // The id leaves before the slot does: whoever sees a free slot never sees this run still excluded.
             inFlight.TryRemove(run.Id, out _);
             leases.TryRemove(run.Id, out _);

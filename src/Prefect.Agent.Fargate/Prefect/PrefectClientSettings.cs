@@ -26,4 +26,10 @@ internal sealed class PrefectClientSettings
 
     /// <summary>Gets or sets the most flow run states in one <c>set_flow_run_states</c> call (claims are never delayed to fill one).</summary>
     public int StateBatchSize { get; set; } = 50;
+
+    /// <summary>
+    /// Gets or sets the round trip from which the next runs' metadata is read ahead with a page's claims; under it the
+    /// original's metadata query after the poll costs less than the rows read ahead (a local Prefect Server).
+    /// </summary>
+    public TimeSpan ReadAheadFrom { get; set; } = TimeSpan.FromMilliseconds(20);
 }

@@ -7,16 +7,29 @@ namespace Prefect.Agent.Fargate.Prefect;
 internal sealed partial class PrefectFlowRunSource
 {
     /// <inheritdoc/>
-    public async Task<FlowRunClaim> MarkSubmittedAsync(FlowRun run, CancellationToken cancellationToken)
+    public Task<FlowRunClaim> MarkSubmittedAsync(FlowRun run, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(run);
+        if (PrefectStates.IsScheduled(run.SerializedState))
+        {
+            logger.UpdatingFlowRunState(run.Id, run.State ?? "Scheduled");
+        }
+
+        return ClaimRunAsync(run, () => ClaimAsync(run, cancellationToken), cancellationToken);
+    }
+
+    /// <summary>
+    /// The claim of one run: its flow run Submitted under the version lock (when Scheduled) by
+    /// <paramref name="claimFlowRun"/>, then its scheduled task runs.
+    /// </summary>
+    private async Task<FlowRunClaim> ClaimRunAsync(FlowRun run, Func<Task<bool>> claimFlowRun, CancellationToken cancellationToken)
+    {
         var version = run.Version;
         try
         {
             if (PrefectStates.IsScheduled(run.SerializedState))
             {
-                logger.UpdatingFlowRunState(run.Id, run.State ?? "Scheduled");
-                if (!await ClaimAsync(run, cancellationToken).ConfigureAwait(false))
+                if (!await claimFlowRun().ConfigureAwait(false))
                 {
                     return FlowRunClaim.TakenByAnotherAgent();
                 }
@@ -83,12 +96,18 @@ internal sealed partial class PrefectFlowRunSource
         }
         catch (Exception ex) when (!(ex is OperationCanceledException && cancellationToken.IsCancellationRequested))
         {
-            // Prefect Server sets a batch's states one by one and answers the first failure for the whole call
-            // (asyncio.gather in set_flow_run_states); an answer may also have been lost and retried. Ours may be set
-            // or not: the backend says.
-            logger.ClaimingAlone(run.Id, ex.Message);
+            return await ClaimAfterFailureAsync(run, ex.Message, cancellationToken).ConfigureAwait(false);
         }
+    }
 
+    /// <summary>
+    /// Claims a run whose claim in a call of several failed or went unanswered: Prefect Server sets a batch's states one
+    /// by one and answers the first failure for the whole call (asyncio.gather in set_flow_run_states), and an answer
+    /// may have been lost and retried. Ours may be set or not: the backend says, and the run is claimed alone if not.
+    /// </summary>
+    private async Task<bool> ClaimAfterFailureAsync(FlowRun run, string failure, CancellationToken cancellationToken)
+    {
+        logger.ClaimingAlone(run.Id, failure);
         switch (await ReadOwnerAsync(run, cancellationToken).ConfigureAwait(false))
         {
             case Owner.Us:

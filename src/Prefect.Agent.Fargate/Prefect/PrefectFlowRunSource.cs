@@ -19,6 +19,7 @@ internal sealed partial class PrefectFlowRunSource : IFlowRunSource, IFlowRunMon
     private readonly ILogger logger;
     private readonly PrefectBatcher logs;
     private readonly PrefectBatcher states;
+    private readonly TimeSpan readAheadFrom;
 
     private PrefectFlowRunSource(PrefectGraphQLClient client, PrefectBackend backend, PrefectClientSettings settings, TimeProvider timeProvider, ILogger logger)
     {
@@ -28,6 +29,7 @@ internal sealed partial class PrefectFlowRunSource : IFlowRunSource, IFlowRunMon
         this.logger = logger;
         logs = new PrefectBatcher("run log(s)", SendLogsAsync, settings.LogFlushInterval, settings.LogBatchSize, timeProvider, logger);
         states = new PrefectBatcher("flow run state(s)", SendStatesAsync, TimeSpan.Zero, settings.StateBatchSize, timeProvider, logger);
+        readAheadFrom = settings.ReadAheadFrom;
     }
 
     /// <summary>Gets the client (tests read its headers state).</summary>
@@ -141,25 +143,41 @@ internal sealed partial class PrefectFlowRunSource : IFlowRunSource, IFlowRunMon
     public async Task<FlowRunPage> GetReadyFlowRunsAsync(FlowRunQuery query, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(query);
+        var data = await client.ExecuteAsync("get_runs_in_queue", PrefectQueries.GetRunsInQueue, new JsonObject { ["input"] = QueueInput(query) }, cancellationToken).ConfigureAwait(false);
+        return await ReadPageAsync(QueuedIds(data), query, readAhead: null, cancellationToken).ConfigureAwait(false);
+    }
+
+    private JsonObject QueueInput(FlowRunQuery query)
+    {
         var labels = new JsonArray();
         foreach (var label in query.Labels)
         {
             labels.Add((JsonNode?)label);
         }
 
-        var input = new JsonObject
+        return new JsonObject
         {
             ["before"] = PrefectTime.Format(timeProvider.GetUtcNow().AddSeconds(10)),
             ["labels"] = labels,
             ["tenant_id"] = client.TenantId,
         };
-        var data = await client.ExecuteAsync("get_runs_in_queue", PrefectQueries.GetRunsInQueue, new JsonObject { ["input"] = input }, cancellationToken).ConfigureAwait(false);
-        var returned = (data["get_runs_in_queue"]?["flow_run_ids"] as JsonArray ?? []).Select(GetString).OfType<string>().Distinct(StringComparer.Ordinal).ToList();
+    }
+
+    private static List<string> QueuedIds(JsonObject data) =>
+        (data["get_runs_in_queue"]?["flow_run_ids"] as JsonArray ?? []).Select(GetString).OfType<string>().Distinct(StringComparer.Ordinal).ToList();
+
+    /// <summary>
+    /// The page of the ids the queue answered: the runs the agent does not hold, at most <see cref="FlowRunQuery.MaxRuns"/>,
+    /// with their metadata: taken from <paramref name="readAhead"/> (rows read while the queue was asked) where it has
+    /// them, from the original's metadata query for the others.
+    /// </summary>
+    private async Task<FlowRunPage> ReadPageAsync(List<string> returned, FlowRunQuery query, Task<JsonArray?>? readAhead, CancellationToken cancellationToken)
+    {
         var exclude = query.Exclude as ISet<string> ?? new HashSet<string>(query.Exclude, StringComparer.Ordinal);
         var ready = returned.Where(id => !exclude.Contains(id)).ToList();
         var skipped = returned.Count - ready.Count;
         var alreadySubmitting = skipped > 0 ? $" ({skipped} already being submitted: [{string.Join(", ", returned.Where(exclude.Contains))}])" : string.Empty;
-        var take = ready.Take(Math.Max(0, query.MaxRuns)).ToList();
+        var take = ready.Take(Math.Max(0, query.MaxRunsNow)).ToList();
         var mayHaveMore = ready.Count > take.Count || returned.Count >= ServerPageSize;
         if (take.Count == 0)
         {
@@ -168,12 +186,34 @@ internal sealed partial class PrefectFlowRunSource : IFlowRunSource, IFlowRunMon
         }
 
         logger.FoundReadyFlowRuns(take.Count, string.Join(", ", take), alreadySubmitting);
-        logger.RetrievingMetadata(take.Count);
+        var wanted = take.ToHashSet(StringComparer.Ordinal);
+        var rows = new List<JsonObject>(take.Count);
+#pragma warning disable VSTHRD003 // The read-ahead is this source's own request, started by ClaimThenPollAsync.
+        if (readAhead is not null && await ReadAheadRowsAsync(readAhead).ConfigureAwait(false) is { } ahead)
+#pragma warning restore VSTHRD003
+        {
+            foreach (var row in ahead.OfType<JsonObject>())
+            {
+                if (GetString(row["id"]) is { } id && wanted.Remove(id))
+                {
+                    rows.Add(row);
+                }
+            }
+
+            logger.MetadataReadAhead(rows.Count, take.Count);
+        }
+
         var now = timeProvider.GetUtcNow();
-        var metadata = await client.ExecuteAsync("flow_run", PrefectQueries.FlowRunMetadata(take, PrefectTime.Format(now.AddSeconds(-3))), null, cancellationToken).ConfigureAwait(false);
+        if (wanted.Count > 0)
+        {
+            logger.RetrievingMetadata(wanted.Count);
+            var missing = take.Where(wanted.Contains).ToList();
+            var metadata = await client.ExecuteAsync("flow_run", PrefectQueries.FlowRunMetadata(missing, PrefectTime.Format(now.AddSeconds(-3))), null, cancellationToken).ConfigureAwait(false);
+            rows.AddRange((metadata["flow_run"] as JsonArray ?? []).OfType<JsonObject>());
+        }
+
         var nowText = PrefectTime.Format(now);
-        var runs = (metadata["flow_run"] as JsonArray ?? [])
-            .OfType<JsonObject>()
+        var runs = rows
             .Select(PrefectFlowRunReader.Read)
             .OrderBy(run => GetString(run.SerializedState?["start_time"]) ?? nowText, StringComparer.Ordinal)
             .ToList();

@@ -89,12 +89,37 @@ internal sealed class PrefectGraphQLClient : IDisposable
     /// <exception cref="HttpRequestException">The API could not be reached or kept failing.</exception>
     public async Task<JsonObject> ExecuteAsync(string operation, string query, JsonObject? variables, CancellationToken cancellationToken)
     {
+        using var response = await SendAsync(operation, query, variables, cancellationToken).ConfigureAwait(false);
+        var (data, errors) = await ReadResponseAsync(operation, response, cancellationToken).ConfigureAwait(false);
+        return errors.Count > 0 ? throw new PrefectApiException(operation, errors) : data;
+    }
+
+    /// <summary>
+    /// Sends a document of several top-level fields and returns its <c>data</c> with the errors of the fields that
+    /// failed (each names its field in <see cref="PrefectApiError.Path"/>): the fields of a mutation run one after the
+    /// other, and one failing does not undo or stop the others.
+    /// </summary>
+    /// <param name="operation">The top-level fields, for messages and logs.</param>
+    /// <param name="query">The GraphQL text.</param>
+    /// <param name="variables">The variables, or <see langword="null"/>.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The <c>data</c> object (a failed field is null in it) and the field errors.</returns>
+    /// <exception cref="PrefectAuthenticationException">The credential was refused.</exception>
+    /// <exception cref="PrefectApiException">The API answered without data (the document was refused as a whole).</exception>
+    /// <exception cref="HttpRequestException">The API could not be reached or kept failing.</exception>
+    public async Task<(JsonObject Data, IReadOnlyList<PrefectApiError> Errors)> ExecuteFieldsAsync(string operation, string query, JsonObject? variables, CancellationToken cancellationToken)
+    {
+        using var response = await SendAsync(operation, query, variables, cancellationToken).ConfigureAwait(false);
+        return await ReadResponseAsync(operation, response, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<HttpResponseMessage> SendAsync(string operation, string query, JsonObject? variables, CancellationToken cancellationToken)
+    {
         var body = BuildBody(query, variables);
         var context = ResilienceContextPool.Shared.Get(operation, cancellationToken);
-        HttpResponseMessage response;
         try
         {
-            response = await pipeline.ExecuteAsync(
+            return await pipeline.ExecuteAsync(
                 static async (ctx, state) =>
                 {
                     using var request = state.Client.CreateRequest(state.Body);
@@ -110,11 +135,6 @@ internal sealed class PrefectGraphQLClient : IDisposable
         finally
         {
             ResilienceContextPool.Shared.Return(context);
-        }
-
-        using (response)
-        {
-            return await ReadResponseAsync(operation, response, cancellationToken).ConfigureAwait(false);
         }
     }
 
@@ -133,7 +153,7 @@ internal sealed class PrefectGraphQLClient : IDisposable
             e.Path?.Select(p => p.ValueKind == JsonValueKind.String ? p.GetString() ?? string.Empty : p.GetRawText()).ToList() ?? [],
             e.Extensions?["code"] is JsonValue code && code.GetValueKind() == JsonValueKind.String ? code.GetValue<string>() : null)).ToList();
 
-    private static bool IsAuthenticationError(List<PrefectApiError> errors) =>
+    private static bool IsAuthenticationError(IReadOnlyList<PrefectApiError> errors) =>
         errors.Any(e => e.Code == "UNAUTHENTICATED"
             || e.Message.Contains("UNAUTHENTICATED", StringComparison.Ordinal)
             || e.Message.Contains("Malformed Authorization header", StringComparison.Ordinal));
@@ -216,7 +236,7 @@ internal sealed class PrefectGraphQLClient : IDisposable
         return request;
     }
 
-    private async Task<JsonObject> ReadResponseAsync(string operation, HttpResponseMessage response, CancellationToken cancellationToken)
+    private async Task<(JsonObject Data, IReadOnlyList<PrefectApiError> Errors)> ReadResponseAsync(string operation, HttpResponseMessage response, CancellationToken cancellationToken)
     {
         if (response.StatusCode is HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden)
         {
@@ -244,15 +264,20 @@ internal sealed class PrefectGraphQLClient : IDisposable
             throw new PrefectApiException($"The Prefect API at {ApiUrl} answered '{operation}' with a body that is not JSON.", ex);
         }
 
+        IReadOnlyList<PrefectApiError> errors = [];
         if (envelope?.Errors is { Count: > 0 } rawErrors)
         {
-            var errors = ToErrors(rawErrors);
+            errors = ToErrors(rawErrors);
             if (IsAuthenticationError(errors))
             {
                 throw credentials.Refused(ApiUrl, errors[0].Message);
             }
 
-            throw new PrefectApiException(operation, errors);
+            // An answer without data (or a non-2xx one) refused the document as a whole.
+            if (envelope.Data is null || !response.IsSuccessStatusCode)
+            {
+                throw new PrefectApiException(operation, errors);
+            }
         }
 
         if (!response.IsSuccessStatusCode)
@@ -263,6 +288,6 @@ internal sealed class PrefectGraphQLClient : IDisposable
                 response.StatusCode);
         }
 
-        return envelope?.Data ?? throw new PrefectApiException($"The Prefect API at {ApiUrl} answered '{operation}' without data.");
+        return (envelope?.Data ?? throw new PrefectApiException($"The Prefect API at {ApiUrl} answered '{operation}' without data."), errors);
     }
 }

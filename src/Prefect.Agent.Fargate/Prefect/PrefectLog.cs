@@ -60,4 +60,10 @@ internal static partial class PrefectLog
 
     [LoggerMessage(EventId = 135, EventName = "ClaimingAlone", Level = LogLevel.Debug, Message = "The batch of flow run states that claimed {FlowRunId} failed ({Reason}); claiming it alone")]
     public static partial void ClaimingAlone(this ILogger logger, string flowRunId, string reason);
+
+    [LoggerMessage(EventId = 136, EventName = "MetadataReadAhead", Level = LogLevel.Debug, Message = "Metadata of {Found} of {Count} flow run(s) read ahead with the claims")]
+    public static partial void MetadataReadAhead(this ILogger logger, int found, int count);
+
+    [LoggerMessage(EventId = 137, EventName = "ReadAheadFailed", Level = LogLevel.Debug, Message = "Reading the next flow runs' metadata ahead failed ({Reason}); their metadata is queried after the poll")]
+    public static partial void ReadAheadFailed(this ILogger logger, string reason);
 }

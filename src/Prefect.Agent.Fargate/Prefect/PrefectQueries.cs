@@ -82,11 +82,71 @@ internal static class PrefectQueries
         PythonJson.WriteString(bufferLiteral, buffer);
         return "query {\n"
             + "    flow_run(where: { id: { _in: " + idList + " }, _or: [{ state: { _eq: \"Scheduled\" } }, { state: { _eq: \"Running\" }, task_runs: { state_start_time: { _lte: " + bufferLiteral + " } } }] }) {\n"
-            + "        id\n        version\n        state\n        serialized_state\n        parameters\n        scheduled_start_time\n        run_config\n        name\n"
-            + "        flow {\n            id\n            name\n            environment\n            storage\n            version\n            core_version\n        }\n"
-            + "        task_runs(where: { state_start_time: { _lte: " + bufferLiteral + " } }) {\n            id\n            version\n            task_id\n            serialized_state\n        }\n"
+            + MetadataSelection(bufferLiteral.ToString())
             + "    }\n}";
     }
+
+    /// <summary>
+    /// The claims of a page of runs, then the next ids of the queue, in one document (not an original operation): the
+    /// fields of a mutation run in order, so the queue no longer holds the runs just claimed.
+    /// </summary>
+    /// <param name="claim">Whether the document sets flow run states (variable <c>$states</c>).</param>
+    /// <param name="poll">Whether it then asks for the queue (variable <c>$input</c>).</param>
+    /// <returns>The document.</returns>
+    public static string ClaimThenPoll(bool claim, bool poll) =>
+        (claim, poll) switch
+        {
+            (true, true) => "mutation($states: set_flow_run_states_input!, $input: get_runs_in_queue_input!) {\n" + ClaimField + QueueField + "}",
+            (true, false) => "mutation($states: set_flow_run_states_input!) {\n" + ClaimField + "}",
+            _ => GetRunsInQueue,
+        };
+
+    /// <summary>
+    /// The metadata of the next Scheduled runs, read while the queue is asked for their ids (not an original query):
+    /// the same columns as <see cref="FlowRunMetadata"/>, for the oldest runs by start time, leaving out the ones the
+    /// agent holds. Only the runs the queue then answers are used.
+    /// </summary>
+    /// <param name="exclude">The runs the agent is claiming or deploying.</param>
+    /// <param name="before">The queue's horizon (ISO-8601, now + 10 s).</param>
+    /// <param name="buffer">The ISO-8601 buffer time of the task runs (now − 3 s).</param>
+    /// <param name="tenantId">The tenant, or <see langword="null"/> when the backend scopes the query itself.</param>
+    /// <param name="limit">The most rows.</param>
+    /// <returns>The query text.</returns>
+    public static string ScheduledFlowRunsAhead(IReadOnlyCollection<string> exclude, string before, string buffer, string? tenantId, int limit)
+    {
+        var where = new StringBuilder("{ state: { _eq: \"Scheduled\" }, state_start_time: { _lte: ");
+        PythonJson.WriteString(where, before);
+        where.Append(" }");
+        if (exclude.Count > 0)
+        {
+            where.Append(", id: { _nin: ").Append(IdList(exclude)).Append(" }");
+        }
+
+        if (tenantId is not null)
+        {
+            where.Append(", tenant_id: { _eq: ");
+            PythonJson.WriteString(where, tenantId);
+            where.Append(" }");
+        }
+
+        where.Append(" }");
+        var bufferLiteral = new StringBuilder();
+        PythonJson.WriteString(bufferLiteral, buffer);
+        return "query {\n    flow_run(where: " + where + ", order_by: [{ state_start_time: asc }], limit: "
+            + limit.ToString(System.Globalization.CultureInfo.InvariantCulture) + ") {\n"
+            + MetadataSelection(bufferLiteral.ToString())
+            + "    }\n}";
+    }
+
+    private const string ClaimField =
+        "    set_flow_run_states(input: $states) {\n        states {\n            id\n            status\n            message\n        }\n    }\n";
+
+    private const string QueueField = "    get_runs_in_queue(input: $input) {\n        flow_run_ids\n    }\n";
+
+    private static string MetadataSelection(string bufferLiteral) =>
+        "        id\n        version\n        state\n        serialized_state\n        parameters\n        scheduled_start_time\n        run_config\n        name\n"
+        + "        flow {\n            id\n            name\n            environment\n            storage\n            version\n            core_version\n        }\n"
+        + "        task_runs(where: { state_start_time: { _lte: " + bufferLiteral + " } }) {\n            id\n            version\n            task_id\n            serialized_state\n        }\n";
 
     /// <summary>The state and version of many flow runs (not an original query: the task watch's one call per interval).</summary>
     /// <param name="ids">The flow-run ids.</param>

@@ -275,7 +275,7 @@ public sealed class PollLoopTests
     }
 
     [Fact]
-    public async Task StartAsync_SlotsFull_AsksOnlyForFreeSlotsAndWaitsForOne()
+    public async Task StartAsync_SlotsBusy_AsksOnlyForFreeSlotsAndThePlacesAheadOfThem()
     {
         var harness = new AgentHarness();
         var release = new TaskCompletionSource<TaskLaunchResult>(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -308,16 +308,17 @@ public sealed class PollLoopTests
 
         await run.WaitAsync(TimeSpan.FromSeconds(10));
 
-        Assert.Equal(2, harness.Source.Queries[0].MaxRuns);
-        Assert.Equal(1, harness.Source.Queries[1].MaxRuns);
+        // Two slots and two places ahead of them (one page, at most as many as the slots); then run-1 holds its slot.
+        Assert.Equal(4, harness.Source.Queries[0].MaxRuns);
+        Assert.Equal(3, harness.Source.Queries[1].MaxRuns);
         Assert.Equal(["run-1"], harness.Source.Queries[1].Exclude);
     }
 
     [Fact]
-    public async Task StartAsync_AllSlotsTakenAndOneFrees_WaitsForHalfTheSlotsBeforePollingAgain()
+    public async Task StartAsync_AllSlotsAndPlacesTakenAndOneFrees_WaitsForHalfTheSlotsBeforePollingAgain()
     {
         var harness = new AgentHarness();
-        var releases = Enumerable.Range(1, 4).ToDictionary(i => "run-" + i, _ => new TaskCompletionSource<TaskLaunchResult>(TaskCreationOptions.RunContinuationsAsynchronously));
+        var releases = Enumerable.Range(1, 8).ToDictionary(i => "run-" + i, _ => new TaskCompletionSource<TaskLaunchResult>(TaskCreationOptions.RunContinuationsAsynchronously));
         harness.Launcher.OnRunTask = (r, _) => releases[r.FlowRunId].Task;
         harness.Source.OnPoll = (n, _) => n == 1 ? new FlowRunPage { Runs = [.. releases.Keys.Select(id => FlowRuns.Create(id))] } : FlowRunPage.Empty;
         await using var agent = harness.Create(o =>
@@ -329,14 +330,15 @@ public sealed class PollLoopTests
         var run = agent.StartAsync();
         try
         {
-            await Eventually.TrueAsync(() => harness.Launcher.Requests.Count == 4, "all four slots are taken");
+            // Four runs in the slots, four claimed ahead of them: nothing more may be claimed.
+            await Eventually.TrueAsync(() => harness.Launcher.Requests.Count == 4 && harness.Source.Submitted.Count == 8, "all four slots and four places are taken");
             releases["run-1"].SetResult(new TaskLaunchResult { TaskArn = "arn:1" });
-            await Eventually.TrueAsync(() => harness.Source.Logs.Count == 1, "run-1 is done");
+            await Eventually.TrueAsync(() => harness.Source.Logs.Count == 1 && harness.Launcher.Requests.Count == 5, "run-1 is done and run-5 has its slot");
 
-            // A backlog fills every slot: one freed slot is not worth a poll; two (half of four) are.
+            // A backlog fills every slot: one freed place is not worth a poll; two (half of four) are.
             Assert.Equal(1, harness.Source.PollCount);
             releases["run-2"].SetResult(new TaskLaunchResult { TaskArn = "arn:2" });
-            await Eventually.TrueAsync(() => harness.Source.PollCount == 2, "the second poll follows the second free slot");
+            await Eventually.TrueAsync(() => harness.Source.PollCount == 2, "the second poll follows the second freed place");
         }
         finally
         {

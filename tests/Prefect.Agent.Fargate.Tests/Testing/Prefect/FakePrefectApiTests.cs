@@ -12,6 +12,29 @@ public sealed class FakePrefectApiTests
     private static readonly HttpClient Http = new();
 
     [Fact]
+    public async Task FlowRun_OrderByLimitAndOffset_AreHasura()
+    {
+        await using var api = await FakePrefectApi.StartAsync();
+        var start = new DateTimeOffset(2021, 7, 1, 12, 0, 0, TimeSpan.Zero);
+        var late = api.AddScheduledFlowRun("f", start.AddMinutes(3));
+        var early = api.AddScheduledFlowRun("f", start.AddMinutes(1));
+        var middle = api.AddScheduledFlowRun("f", start.AddMinutes(2));
+        var excluded = api.AddScheduledFlowRun("f", start);
+
+        async Task<List<string>> IdsAsync(string arguments)
+        {
+            var (status, body) = await PostAsync(api, "query {\n    flow_run(" + arguments + ") {\n        id\n    }\n}", "null");
+            Assert.Equal(HttpStatusCode.OK, status);
+            return body["data"]!["flow_run"]!.AsArray().Select(n => n!["id"]!.GetValue<string>()).ToList();
+        }
+
+        var notExcluded = "where: { id: { _nin: [\"" + excluded.Id.ToUpperInvariant() + "\"] } }";
+        Assert.Equal([early.Id, middle.Id, late.Id], await IdsAsync(notExcluded + ", order_by: [{ state_start_time: asc }]"));
+        Assert.Equal([late.Id, middle.Id], await IdsAsync(notExcluded + ", order_by: { state_start_time: desc }, limit: 2"));
+        Assert.Equal([middle.Id], await IdsAsync(notExcluded + ", order_by: [{ state_start_time: asc }], limit: 1, offset: 1"));
+    }
+
+    [Fact]
     public async Task Post_UnknownField_IsRejectedWith400ValidationError()
     {
         await using var api = await FakePrefectApi.StartAsync();
