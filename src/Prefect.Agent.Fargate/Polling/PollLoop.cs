@@ -96,15 +96,7 @@ internal sealed class PollLoop
                 // ~46 s): the last poll's runs are claimed without another poll.
                 var lastPoll = options.MaxPolls is { } most && polls >= most;
                 // The next page's size is decided when it arrives: the deployments in flight go on finishing meanwhile.
-                var next = !lastPoll && mayHaveMore && !stopping.IsCancellationRequested
-                    ? new FlowRunQuery
-                    {
-                        Labels = options.Labels.ToArray(),
-                        Exclude = tracker.InFlightIds,
-                        MaxRuns = tracker.ClaimCapacity,
-                        MaxRunsOnArrival = () => tracker.ClaimCapacity,
-                    }
-                    : null;
+                var next = !lastPoll && mayHaveMore && !stopping.IsCancellationRequested ? Query(sizedOnArrival: true) : null;
                 try
                 {
                     // Not cancelled by the stop: the drain waits for the claimed runs (they are in flight, reserved).
@@ -139,11 +131,12 @@ internal sealed class PollLoop
         }
     }
 
-    private FlowRunQuery Query() => new()
+    private FlowRunQuery Query(bool sizedOnArrival = false) => new()
     {
         Labels = options.Labels.ToArray(),
         Exclude = tracker.InFlightIds,
         MaxRuns = tracker.ClaimCapacity,
+        MaxRunsOnArrival = sizedOnArrival ? () => tracker.ClaimCapacity : null,
     };
 
     /// <summary>Polls once; <see langword="null"/> when the poll failed (logged).</summary>

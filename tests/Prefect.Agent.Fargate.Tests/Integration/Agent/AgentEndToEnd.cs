@@ -114,6 +114,13 @@ internal sealed class AgentEndToEnd : IAsyncDisposable
 
     public IReadOnlyList<FakeEcsRequest> Calls(string operation) => Ecs.Requests.Where(r => r.Operation == operation).ToList();
 
+    /// <summary>The states of a request's set_flow_run_states field: its own document's $input, or a claim-then-poll document's $states.</summary>
+    public static JsonArray ClaimsIn(FakePrefectRequest request)
+    {
+        var variables = JsonNode.Parse(request.Variables!)!;
+        return (variables["states"] ?? variables["input"])!["states"]!.AsArray();
+    }
+
     public static JsonObject Body(FakeEcsRequest request) =>
         request.ParseBody() ?? throw new Xunit.Sdk.XunitException($"{request.Operation} body is not JSON: {request.Body}");
 

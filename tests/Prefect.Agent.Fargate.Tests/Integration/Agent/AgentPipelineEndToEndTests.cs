@@ -1,4 +1,3 @@
-using System.Text.Json.Nodes;
 using Prefect.Agent.Fargate.Testing.Ecs;
 using Prefect.Agent.Fargate.Testing.Prefect;
 using Prefect.Agent.Fargate.Tests.Fakes;
@@ -34,7 +33,7 @@ public sealed class AgentPipelineEndToEndTests
 
         // Every run was claimed by exactly one state entry, whichever document carried it.
         var claimed = e2e.Api.Requests.Where(r => r.Operation.Split(',').Contains("set_flow_run_states"))
-            .SelectMany(ClaimsIn).Select(c => c!["flow_run_id"]!.GetValue<string>()).ToList();
+            .SelectMany(AgentEndToEnd.ClaimsIn).Select(c => c!["flow_run_id"]!.GetValue<string>()).ToList();
         Assert.Equal(runs.Select(r => r.Id).Order(StringComparer.Ordinal), claimed.Order(StringComparer.Ordinal));
 
         // Pages after the first were claimed with the next poll, and their runs' metadata was read ahead: the original's
@@ -100,11 +99,4 @@ public sealed class AgentPipelineEndToEndTests
 
     private static int TasksOf(AgentEndToEnd e2e, FakeFlowRun run) =>
         e2e.Ecs.Tasks.Count(t => t.Task["startedBy"]?.GetValue<string>() == run.Id);
-
-    // The states of a set_flow_run_states field: its own document's $input, or a claim-then-poll document's $states.
-    private static JsonArray ClaimsIn(FakePrefectRequest request)
-    {
-        var variables = JsonNode.Parse(request.Variables!)!;
-        return (variables["states"] ?? variables["input"])!["states"]!.AsArray();
-    }
 }

@@ -44,7 +44,7 @@ public sealed class AgentThroughputEndToEndTests(ITestOutputHelper output)
         // A page's claims share a document with the next poll (issue 15): fields are counted, not documents.
         var calls = e2e.Api.Requests.SelectMany(r => r.Operation.Split(',')).GroupBy(f => f).ToDictionary(g => g.Key, g => g.Count());
         Assert.InRange(calls["set_flow_run_states"], 1, Runs / 2);
-        Assert.Equal(Runs, e2e.Api.Requests.Where(r => r.Operation.Split(',').Contains("set_flow_run_states")).Sum(r => ClaimsIn(r).Count));
+        Assert.Equal(Runs, e2e.Api.Requests.Where(r => r.Operation.Split(',').Contains("set_flow_run_states")).Sum(r => AgentEndToEnd.ClaimsIn(r).Count));
         Assert.InRange(calls["write_run_logs"], 1, Runs);
         Assert.Equal(Runs, e2e.Api.Logs.Count);
 
@@ -58,13 +58,6 @@ public sealed class AgentThroughputEndToEndTests(ITestOutputHelper output)
         Assert.True(calls.GetValueOrDefault("flow_run") <= polls, Describe(calls));
         Assert.Empty(e2e.PrefectErrors());
         Assert.Equal(0, e2e.Ecs.ThrottledCount);
-    }
-
-    // The states of a set_flow_run_states field: its own document's $input, or a claim-then-poll document's $states.
-    private static System.Text.Json.Nodes.JsonArray ClaimsIn(FakePrefectRequest request)
-    {
-        var variables = System.Text.Json.Nodes.JsonNode.Parse(request.Variables!)!;
-        return (variables["states"] ?? variables["input"])!["states"]!.AsArray();
     }
 
     private static string Describe(IReadOnlyDictionary<string, int> counts) => string.Join(", ", counts.Select(c => $"{c.Key}={c.Value}"));
