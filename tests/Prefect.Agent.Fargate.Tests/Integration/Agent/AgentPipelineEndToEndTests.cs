@@ -18,6 +18,9 @@ public sealed class AgentPipelineEndToEndTests
         const int Runs = 90;
         await using var e2e = await AgentEndToEnd.StartAsync();
         var runs = Enumerable.Range(0, Runs).Select(i => e2e.AddRun("flow-" + (i % 3))).ToList();
+
+        // A backend far enough away for the read-ahead (PrefectClientSettings.ReadAheadFrom, 20 ms).
+        e2e.Api.ResponseDelay = TimeSpan.FromMilliseconds(30);
         var options = e2e.Options(maxPolls: null);
         options.PollIntervals = [TimeSpan.FromMinutes(5)];
         options.TaskWatchInterval = TimeSpan.Zero;
