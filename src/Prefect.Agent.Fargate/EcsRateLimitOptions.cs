@@ -19,12 +19,13 @@ namespace Prefect.Agent.Fargate;
 /// until its whole capacity (a few round trips to ECS for one agent alone) or the first throttle. Agents that start
 /// together then find the shared bucket's size instead of each spending the whole burst at once.</description></item>
 /// <item><description><b>Multiplicative decrease</b>: when ECS throttles a call, the buckets it drew from halve their
-/// rate and their burst (at most once a second, down to a tenth of the configured rate).</description></item>
+/// rate and their burst (down to a tenth of the configured rate), once per window as in TCP: the throttle of a call sent
+/// before the last decrease lowers nothing more, that of a call sent after it lowers the rate again.</description></item>
 /// <item><description><b>Additive increase</b>, shaped like TCP CUBIC's: each second without throttling gives back a
-/// tenth of the configured rate, but only a fortieth between 80 % of the rate at which ECS last throttled and that rate
-/// (where the shared bucket ran out, approached gently), and a tenth again beyond it (the other agents may have gone).
-/// Only time in which the bucket is in use counts (it does not recover while it sits full). One agent throttled once at
-/// its full rate and kept busy is back to it in about 12 s.</description></item>
+/// tenth of the configured rate, but only a hundredth between 80 % and 125 % of the rate at which ECS last throttled
+/// (where the shared bucket ran out, approached and passed gently), and a tenth again beyond (the other agents may have
+/// gone). Only time in which the bucket is in use counts (it does not recover while it sits full). One agent throttled
+/// once at its full rate and kept busy is back to it in about 24 s.</description></item>
 /// </list>
 /// <para>
 /// Teams that know how many agents share the account can also set <see cref="AccountShare"/> (e.g. 1/3 for three

@@ -125,7 +125,7 @@ public sealed class EcsRateGovernorPacingTests
         var time = new FakeTimeProvider();
         using var bucket = Bucket(time, burst: 20, rate: 20, slowStart: false);
 
-        // Throttled at the full 20/s: 10/s, the plateau from 16/s (80 %) to 20/s.
+        // Throttled at the full 20/s: 10/s, the plateau from 16/s (80 %) on.
         bucket.OnThrottled();
         Assert.Equal(20, bucket.LastThrottledRatePerSecond);
         Assert.Equal(10, bucket.EffectiveRatePerSecond);
@@ -136,16 +136,16 @@ public sealed class EcsRateGovernorPacingTests
         KeepBusy(time, bucket, 3);
         Assert.Equal(16, bucket.EffectiveRatePerSecond, 6);
 
-        // Across the plateau, 0.5/s per second (a fortieth): 8 s from 16/s to 20/s.
-        KeepBusy(time, bucket, 4);
+        // Across the plateau, 0.2/s per second (a hundredth): 20 s from 16/s to the configured 20/s.
+        KeepBusy(time, bucket, 10);
         Assert.Equal(18, bucket.EffectiveRatePerSecond, 6);
         Assert.Equal(AdaptiveTokenBucket.PlateauRecoveryPerSecond, bucket.RecoveryStep, 9);
-        KeepBusy(time, bucket, 4);
+        KeepBusy(time, bucket, 10);
         Assert.Equal(20, bucket.EffectiveRatePerSecond, 6);
     }
 
     [Fact]
-    public void Recovery_BeyondTheThrottledRate_IsFastAgain_TheOtherAgentsMayHaveGone()
+    public void Recovery_AQuarterBeyondTheThrottledRate_IsFastAgain_TheOtherAgentsMayHaveGone()
     {
         var time = new FakeTimeProvider();
         using var bucket = Bucket(time, burst: 20, rate: 20, slowStart: false);
@@ -154,15 +154,19 @@ public sealed class EcsRateGovernorPacingTests
         bucket.OnThrottled();
         KeepBusy(time, bucket, 1);
 
-        // Throttled at 10/s, now 5/s: fast to 8/s (1.5 s), slow to 10/s (4 s), fast to 20/s (5 s).
+        // Throttled at 10/s, now 5/s: fast to 8/s (1.5 s), slowly to 12.5/s (0.2/s per second: 22.5 s), fast to 20/s
+        // (2/s per second: 3.75 s).
         Assert.Equal(10, bucket.LastThrottledRatePerSecond);
         KeepBusy(time, bucket, 1.5);
         Assert.Equal(8, bucket.EffectiveRatePerSecond, 6);
-        KeepBusy(time, bucket, 4);
+        KeepBusy(time, bucket, 10);
         Assert.Equal(10, bucket.EffectiveRatePerSecond, 6);
+        Assert.Equal(AdaptiveTokenBucket.PlateauRecoveryPerSecond, bucket.RecoveryStep, 9);
+        KeepBusy(time, bucket, 12.5);
+        Assert.Equal(12.5, bucket.EffectiveRatePerSecond, 6);
         Assert.Equal(AdaptiveTokenBucket.RecoveryPerSecond, bucket.RecoveryStep, 9);
         KeepBusy(time, bucket, 2.5);
-        Assert.Equal(15, bucket.EffectiveRatePerSecond, 6);
+        Assert.Equal(17.5, bucket.EffectiveRatePerSecond, 6);
         KeepBusy(time, bucket, 10);
         Assert.Equal(20, bucket.EffectiveRatePerSecond, 6);
     }
@@ -284,8 +288,40 @@ public sealed class EcsRateGovernorPacingTests
     }
 
     /// <summary>
+    /// Three agents that keep one account's Fargate RunTask bucket busy for 45 s: after the start, each decrease is
+    /// followed by a long, slow approach of the rate where the bucket ran out, so few calls are throttled (the issue's
+    /// target for three agent processes is at most 5 % of calls, registrations included), and the account's rate is
+    /// still used.
+    /// </summary>
+    [Fact]
+    public void ThreeAgentsSharingOneBucket_SteadyState_ThrottleFewCalls_AndUseTheAccountsRate()
+    {
+        var (accepted, throttled) = SimulateThreeAgents(slowStart: true, seconds: 45);
+
+        Assert.True(throttled * 100 <= (accepted + throttled) * 4, $"throttled {throttled} of {accepted + throttled} calls");
+        Assert.True(accepted >= 0.95 * (20 + (45 * 20)), $"accepted {accepted} of ECS's {20 + (45 * 20)}");
+    }
+
+    [Fact]
+    public async Task WaitForToken_WaitsForTheRefill_AndLeavesTheTokenToTheNextCall()
+    {
+        var time = new FakeTimeProvider();
+        using var bucket = Bucket(time, burst: 2, rate: 1, slowStart: false);
+        Assert.True(bucket.TryAcquire(2));
+
+        var waiting = bucket.WaitForTokenAsync(CancellationToken.None).AsTask();
+        Assert.False(waiting.IsCompleted);
+        time.Advance(TimeSpan.FromSeconds(1));
+        await waiting.WaitAsync(TimeSpan.FromSeconds(10));
+
+        Assert.Equal(1, bucket.AvailableTokens);
+        Assert.True(bucket.TryAcquire(1));
+    }
+
+    /// <summary>
     /// A discrete-time model (0.5 ms steps): every agent always has a RunTask waiting; it sends when its governor has
-    /// a token; ECS (the fake's quota buckets) answers 15 ms later, throttled or not, and the agent's governor hears it.
+    /// a token; ECS (the fake's quota buckets) answers 15 ms later, throttled or not, and the agent's governor hears it
+    /// (with when the call was sent, as the client tells it).
     /// </summary>
     private static (int Accepted, int Throttled) SimulateThreeAgents(bool slowStart, int seconds)
     {
@@ -293,7 +329,7 @@ public sealed class EcsRateGovernorPacingTests
         var options = new EcsRateLimitOptions { SlowStart = slowStart };
         var ecs = new FakeEcsQuotas(new EcsRateLimitOptions(), time);
         var agents = Enumerable.Range(0, 3).Select(_ => new EcsRateGovernor(options, time)).ToList();
-        var answers = new List<(DateTimeOffset At, int Agent, bool Throttled)>();
+        var answers = new List<(DateTimeOffset At, int Agent, bool Throttled, DateTimeOffset Sent)>();
         var (accepted, throttled) = (0, 0);
         var step = TimeSpan.FromMilliseconds(0.5);
         var latency = TimeSpan.FromMilliseconds(15);
@@ -307,7 +343,7 @@ public sealed class EcsRateGovernorPacingTests
                     answers.Remove(answer);
                     if (answer.Throttled)
                     {
-                        agents[answer.Agent].OnThrottled("RunTask", Fargate);
+                        agents[answer.Agent].OnThrottled("RunTask", Fargate, answer.Sent);
                     }
                     else
                     {
@@ -325,7 +361,7 @@ public sealed class EcsRateGovernorPacingTests
                         agents[i].FargateLaunch.TryAcquire(1);
                         var ok = ecs.TryAcquire("RunTask", Fargate);
                         (accepted, throttled) = ok ? (accepted + 1, throttled) : (accepted, throttled + 1);
-                        answers.Add((time.GetUtcNow() + latency, i, !ok));
+                        answers.Add((time.GetUtcNow() + latency, i, !ok, time.GetUtcNow()));
                     }
                 }
 

@@ -52,15 +52,27 @@ public sealed class EcsRateGovernorTests
     }
 
     [Fact]
-    public void OnThrottled_HalvesTheRateAtMostOncePerSecond_DownToTheFloor()
+    public void OnThrottled_HalvesOncePerWindow_ACallSentAfterTheDecreaseHalvesAgain_DownToTheFloor()
     {
         var time = new FakeTimeProvider();
         using var bucket = Bucket(time, burst: 10, rate: 10);
+        var sent = time.GetUtcNow();
+        time.Advance(TimeSpan.FromMilliseconds(20));
 
-        Assert.True(bucket.OnThrottled());
+        Assert.True(bucket.OnThrottled(sent));
         Assert.Equal(5, bucket.EffectiveRatePerSecond);
+
+        // Sent before the decrease (paced by the old rate): no news.
+        Assert.False(bucket.OnThrottled(sent));
         Assert.False(bucket.OnThrottled());
         Assert.Equal(5, bucket.EffectiveRatePerSecond);
+
+        // Sent after it, at the lowered rate, and throttled still: lowered again at once, not a second later.
+        time.Advance(TimeSpan.FromMilliseconds(10));
+        var sentAfter = time.GetUtcNow();
+        time.Advance(TimeSpan.FromMilliseconds(20));
+        Assert.True(bucket.OnThrottled(sentAfter));
+        Assert.Equal(2.5, bucket.EffectiveRatePerSecond);
 
         for (var i = 0; i < 10; i++)
         {
@@ -69,6 +81,25 @@ public sealed class EcsRateGovernorTests
         }
 
         Assert.Equal(10 * AdaptiveTokenBucket.FloorFraction, bucket.EffectiveRatePerSecond, precision: 6);
+    }
+
+    [Fact]
+    public void OnThrottled_AgainWithinASecond_KeepsTheFirstDecreasesPlateau()
+    {
+        var time = new FakeTimeProvider();
+        using var bucket = Bucket(time, burst: 20, rate: 20);
+        Assert.True(bucket.OnThrottled());
+        time.Advance(TimeSpan.FromMilliseconds(100));
+        Assert.True(bucket.OnThrottled());
+
+        // The second decrease answered the same empty bucket: the plateau stays where it first ran out.
+        Assert.Equal(5, bucket.EffectiveRatePerSecond);
+        Assert.Equal(20, bucket.LastThrottledRatePerSecond);
+
+        // A second later it is a new episode: its rate is the new plateau.
+        time.Advance(TimeSpan.FromSeconds(1));
+        Assert.True(bucket.OnThrottled());
+        Assert.Equal(5, bucket.LastThrottledRatePerSecond);
     }
 
     [Fact]
@@ -85,8 +116,9 @@ public sealed class EcsRateGovernorTests
         EcsRateGovernorPacingTests.KeepBusy(time, bucket, 2);
         Assert.InRange(bucket.EffectiveRatePerSecond, 6.8, 7.2);
 
-        EcsRateGovernorPacingTests.KeepBusy(time, bucket, 10);
-        Assert.Equal(10, bucket.EffectiveRatePerSecond);
+        // From 8/s (80 % of the throttled rate) slowly: a hundredth of 10/s per second, 20 s up to 10/s.
+        EcsRateGovernorPacingTests.KeepBusy(time, bucket, 21);
+        Assert.Equal(10, bucket.EffectiveRatePerSecond, 6);
     }
 
     [Fact]
@@ -237,10 +269,12 @@ public sealed class EcsRateGovernorTests
         Assert.Equal(1, governor.GetBucket(EcsApiGroup.TaskDefinitionModify).EffectiveRatePerSecond, 3);
 
         // Additive increase while in use: a tenth of the configured rate per second without throttling, after a
-        // second's pause, up to 80 % of the rate ECS throttled, then a fortieth.
+        // second's pause, up to 80 % of the rate ECS throttled (16/s), then a hundredth (20 s more to 20/s).
         EcsRateGovernorPacingTests.KeepBusy(time, governor.FargateRunTask, 3);
         Assert.Equal(14, governor.FargateRunTask.EffectiveRatePerSecond, 3);
-        EcsRateGovernorPacingTests.KeepBusy(time, governor.FargateRunTask, 10);
+        EcsRateGovernorPacingTests.KeepBusy(time, governor.FargateRunTask, 6);
+        Assert.Equal(17, governor.FargateRunTask.EffectiveRatePerSecond, 3);
+        EcsRateGovernorPacingTests.KeepBusy(time, governor.FargateRunTask, 16);
         Assert.Equal(20, governor.FargateRunTask.EffectiveRatePerSecond, 3);
     }
 

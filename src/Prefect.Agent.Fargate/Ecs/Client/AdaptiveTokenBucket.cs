@@ -10,13 +10,16 @@ namespace Prefect.Agent.Fargate.Ecs.Client;
 /// the capacity or ECS throttles.
 /// One agent alone opens its whole burst within a few round trips; agents that start together find the shared
 /// bucket's size instead of each spending it all at once.</description></item>
-/// <item><description><b>Multiplicative decrease</b>: a throttle halves the refill rate and the ceiling (at most once
-/// a second, down to a tenth of the configured rate), and ends the slow start.</description></item>
+/// <item><description><b>Multiplicative decrease</b>: a throttle halves the refill rate and the ceiling (down to a tenth
+/// of the configured rate) and ends the slow start; once per window, as in TCP: the throttle of a call sent before the
+/// last decrease lowers nothing more, the throttle of a call sent after it (at the lowered rate) does.</description></item>
 /// <item><description><b>Additive increase</b>, shaped like TCP CUBIC's: each second without throttling (from a second
 /// after the last one) gives back <see cref="RecoveryPerSecond"/> of the configured rate up to
 /// <see cref="PlateauStartFraction"/> of the rate at which ECS last throttled, then only
-/// <see cref="PlateauRecoveryPerSecond"/> up to that rate (where the shared bucket ran out: approached gently), then
-/// <see cref="RecoveryPerSecond"/> again beyond it (the other agents may have gone). The ceiling follows the rate. Only
+/// <see cref="PlateauRecoveryPerSecond"/> up to <see cref="PlateauEndFraction"/> of that rate (where the shared bucket ran
+/// out: approached and passed gently), then <see cref="RecoveryPerSecond"/> again beyond it (the other agents may have
+/// gone). The plateau is the rate of an episode's first decrease: decreases within a second of it answer the same empty
+/// bucket. The ceiling follows the rate. Only
 /// seconds in which the bucket was in use count: a bucket that sits full (nobody waiting for its rate) does not recover,
 /// so agents that were idle together (e.g. waiting for registrations) do not come back together at full rate.</description></item>
 /// </list>
@@ -47,11 +50,18 @@ internal sealed class AdaptiveTokenBucket : IDisposable
     /// <summary>The rate regained per second without throttling, as a fraction of the configured rate, away from the last throttle's rate.</summary>
     public const double RecoveryPerSecond = 0.1;
 
-    /// <summary>The rate regained per second between <see cref="PlateauStartFraction"/> of the last throttle's rate and that rate.</summary>
-    public const double PlateauRecoveryPerSecond = RecoveryPerSecond / 4;
+    /// <summary>
+    /// The rate regained per second between <see cref="PlateauStartFraction"/> and <see cref="PlateauEndFraction"/> of
+    /// the last throttle's rate: a tenth of <see cref="RecoveryPerSecond"/>, so that agents sharing a bucket linger
+    /// where it ran out (about 15 s across the plateau for a third of the bucket) instead of finding it again every few seconds.
+    /// </summary>
+    public const double PlateauRecoveryPerSecond = RecoveryPerSecond / 10;
 
-    /// <summary>Where the plateau below the last throttle's rate begins, as a fraction of that rate.</summary>
+    /// <summary>Where the plateau around the last throttle's rate begins, as a fraction of that rate.</summary>
     public const double PlateauStartFraction = 0.8;
+
+    /// <summary>Where the plateau around the last throttle's rate ends, as a fraction of that rate.</summary>
+    public const double PlateauEndFraction = 1.25;
 
     /// <summary>The share of the capacity a bucket in slow start holds at first.</summary>
     public const double SlowStartInitialFraction = 0.125;
@@ -225,11 +235,18 @@ internal sealed class AdaptiveTokenBucket : IDisposable
     /// <param name="count">The tokens to take.</param>
     /// <param name="cancellationToken">Cancels the wait.</param>
     /// <returns>A task completing when the tokens are taken.</returns>
-    public async ValueTask AcquireAsync(int count, CancellationToken cancellationToken)
+    public ValueTask AcquireAsync(int count, CancellationToken cancellationToken) => WaitAsync(count, take: true, cancellationToken);
+
+    /// <summary>Waits until a token is there, without taking it (the caller's next call takes it).</summary>
+    /// <param name="cancellationToken">Cancels the wait.</param>
+    /// <returns>A task completing when a token is available.</returns>
+    public ValueTask WaitForTokenAsync(CancellationToken cancellationToken) => WaitAsync(1, take: false, cancellationToken);
+
+    private async ValueTask WaitAsync(int count, bool take, CancellationToken cancellationToken)
     {
         while (true)
         {
-            var (wait, opened) = TryTake(count);
+            var (wait, opened) = TryTake(count, take);
             if (wait <= TimeSpan.Zero)
             {
                 return;
@@ -253,7 +270,7 @@ internal sealed class AdaptiveTokenBucket : IDisposable
     /// <summary>Takes tokens if available now, without waiting.</summary>
     /// <param name="count">The tokens.</param>
     /// <returns>Whether they were taken.</returns>
-    public bool TryAcquire(int count) => TryTake(count).Wait <= TimeSpan.Zero;
+    public bool TryAcquire(int count) => TryTake(count, take: true).Wait <= TimeSpan.Zero;
 
     /// <summary>
     /// Tells the bucket that ECS answered a call drawn from it without throttling: in slow start, the window opens by
@@ -294,9 +311,15 @@ internal sealed class AdaptiveTokenBucket : IDisposable
         return true;
     }
 
-    /// <summary>Halves the rate and the ceiling after AWS throttled a call of this group (at most once a second), ends the slow start, and remembers the rate at which it was throttled (the recovery's plateau).</summary>
-    /// <returns>Whether the rate was lowered now (at most once a second).</returns>
-    public bool OnThrottled()
+    /// <summary>
+    /// Halves the rate and the ceiling after AWS throttled a call of this group, ends the slow start, and remembers the
+    /// rate at which it was throttled (the recovery's plateau). A call sent before the last decrease was paced by the
+    /// rate that decrease already answered, so its throttle lowers nothing (TCP's one decrease per window of loss); a
+    /// call sent after it was paced by the lowered rate, and lowers it again.
+    /// </summary>
+    /// <param name="sentAt">When the throttled call took its token; <see langword="null"/> for now.</param>
+    /// <returns>Whether the rate was lowered now.</returns>
+    public bool OnThrottled(DateTimeOffset? sentAt = null)
     {
         TaskCompletionSource? wake;
         lock (gate)
@@ -304,16 +327,21 @@ internal sealed class AdaptiveTokenBucket : IDisposable
             Refill();
             var now = timeProvider.GetUtcNow();
             lastThrottle = now;
-            if (lastSlowDown is { } last && now - last < SlowDownInterval)
+            if (lastSlowDown is { } last && (sentAt ?? now) <= last)
             {
                 return false;
             }
 
-            lastSlowDown = now;
+            // Where the shared bucket ran out: the recovery approaches it gently. Decreases that follow within a
+            // second answer the same empty bucket (its debt, not a lower share): they keep the first one's plateau.
+            var rate = effectiveRate;
+            if (lastSlowDown is not { } previous || now - previous >= SlowDownInterval)
+            {
+                plateauRate = rate;
+            }
 
-            // Where the shared bucket ran out: the recovery approaches it gently.
-            plateauRate = effectiveRate;
-            effectiveRate = Math.Max(configuredRate * FloorFraction, effectiveRate * SlowDownFactor);
+            lastSlowDown = now;
+            effectiveRate = Math.Max(configuredRate * FloorFraction, rate * SlowDownFactor);
             slowStart = false;
             tokens = Math.Min(tokens, CurrentCeiling);
             wake = grown;
@@ -330,16 +358,16 @@ internal sealed class AdaptiveTokenBucket : IDisposable
         // Nothing to release: no timer; kept disposable so that a timer-based refill can come back without API change.
     }
 
-    /// <summary>The recovery step at a rate: slow on the plateau below the last throttle's rate, fast elsewhere.</summary>
+    /// <summary>The recovery step at a rate: slow on the plateau around the last throttle's rate, fast elsewhere.</summary>
     private double StepAt(double rate) =>
-        rate >= plateauRate * PlateauStartFraction && rate < plateauRate ? PlateauRecoveryPerSecond : RecoveryPerSecond;
+        rate >= plateauRate * PlateauStartFraction && rate < plateauRate * PlateauEndFraction ? PlateauRecoveryPerSecond : RecoveryPerSecond;
 
     private double CurrentCeiling => slowStart
         ? slowStartCeiling
         : Math.Max(1, Capacity * effectiveRate / configuredRate);
 
-    /// <summary>Takes the tokens, or tells how long until they may be there (and, in slow start, a task completing when an answer adds tokens).</summary>
-    private (TimeSpan Wait, Task? Opened) TryTake(int count)
+    /// <summary>Takes the tokens (or only finds them there), or tells how long until they may be there (and, in slow start, a task completing when an answer adds tokens).</summary>
+    private (TimeSpan Wait, Task? Opened) TryTake(int count, bool take)
     {
         lock (gate)
         {
@@ -347,7 +375,11 @@ internal sealed class AdaptiveTokenBucket : IDisposable
             var needed = Math.Clamp(count, 1, Math.Max(1, (int)Math.Floor(CurrentCeiling + Epsilon)));
             if (tokens + Epsilon >= needed)
             {
-                tokens = Math.Max(0, tokens - needed);
+                if (take)
+                {
+                    tokens = Math.Max(0, tokens - needed);
+                }
+
                 return (TimeSpan.Zero, null);
             }
 
@@ -393,7 +425,7 @@ internal sealed class AdaptiveTokenBucket : IDisposable
             {
                 var step = configuredRate * StepAt(effectiveRate);
                 var zoneEnd = effectiveRate < plateauRate * PlateauStartFraction ? plateauRate * PlateauStartFraction
-                    : effectiveRate < plateauRate ? plateauRate
+                    : effectiveRate < plateauRate * PlateauEndFraction ? plateauRate * PlateauEndFraction
                     : configuredRate;
                 var seconds = Math.Min(recovering, (Math.Min(zoneEnd, configuredRate) - effectiveRate) / step);
                 effectiveRate = seconds >= recovering ? Math.Min(configuredRate, effectiveRate + (step * seconds)) : Math.Min(zoneEnd, configuredRate);

@@ -31,6 +31,7 @@ internal sealed class EcsClient : IEcsClient, IDisposable
     private readonly AwsClientSettings settings;
     private readonly EcsRateGovernor? governor;
     private readonly ILogger logger;
+    private readonly TimeProvider timeProvider;
     private readonly HttpClient http;
     private readonly ResiliencePipeline<ResponseBody> retryPipeline;
     private readonly ResiliencePipeline timeoutPipeline;
@@ -55,6 +56,7 @@ internal sealed class EcsClient : IEcsClient, IDisposable
         this.settings = settings;
         this.governor = governor;
         this.logger = logger ?? NullLogger.Instance;
+        this.timeProvider = timeProvider;
         var botocore = settings.Botocore;
         primaryHandler ??= new SocketsHttpHandler
         {
@@ -130,6 +132,9 @@ internal sealed class EcsClient : IEcsClient, IDisposable
 
     public Task<JsonObject> RegisterTaskDefinitionAsync(JsonObject request, bool retryThrottling, CancellationToken cancellationToken) =>
         InvokeAsync(AwsService.Ecs, "RegisterTaskDefinition", request, cancellationToken, retryThrottling);
+
+    public ValueTask WaitForRegistrationTurnAsync(CancellationToken cancellationToken) =>
+        governor?.WaitForTokenAsync("RegisterTaskDefinition", cancellationToken) ?? ValueTask.CompletedTask;
 
     public Task<JsonObject> DescribeTaskDefinitionAsync(JsonObject request, CancellationToken cancellationToken) =>
         InvokeAsync(AwsService.Ecs, "DescribeTaskDefinition", request, cancellationToken);
@@ -265,13 +270,14 @@ internal sealed class EcsClient : IEcsClient, IDisposable
         }
 
         Statistics.OnAttempt(operation);
+        var sentAt = timeProvider.GetUtcNow();
         return await timeoutPipeline.ExecuteAsync(
-            static (state, ct) => state.Client.SendAsync(state.Service, state.Operation, state.Request, state.Body, state.Read, ct),
-            (Client: this, Service: service, Operation: operation, Request: request, Body: body, Read: read),
+            static (state, ct) => state.Client.SendAsync(state.Service, state.Operation, state.Request, state.Body, state.Read, state.SentAt, ct),
+            (Client: this, Service: service, Operation: operation, Request: request, Body: body, Read: read, SentAt: sentAt),
             cancellationToken).ConfigureAwait(false);
     }
 
-    private async ValueTask<ResponseBody> SendAsync(AwsService service, string operation, JsonObject request, byte[] body, Func<JsonElement, object>? read, CancellationToken cancellationToken)
+    private async ValueTask<ResponseBody> SendAsync(AwsService service, string operation, JsonObject request, byte[] body, Func<JsonElement, object>? read, DateTimeOffset sentAt, CancellationToken cancellationToken)
     {
         var endpoint = ReferenceEquals(service, AwsService.Tagging) ? settings.TaggingEndpoint : settings.EcsEndpoint;
         using var message = new HttpRequestMessage(HttpMethod.Post, endpoint);
@@ -312,7 +318,7 @@ internal sealed class EcsClient : IEcsClient, IDisposable
         if (error.IsThrottling)
         {
             Statistics.OnThrottled();
-            governor?.OnThrottled(operation, request);
+            governor?.OnThrottled(operation, request, sentAt);
             var group = EcsRateGovernor.GroupOf(operation);
             logger.Throttled(service.SigningName, operation, error.ErrorCode, group, governor?.GetBucket(group).EffectiveRatePerSecond ?? 0);
         }

@@ -163,20 +163,28 @@ internal sealed class EcsRateGovernor : IDisposable
         }
     }
 
+    /// <summary>Waits until an operation's group has a token, without taking it: a look made now is fresh when the call goes out.</summary>
+    /// <param name="operation">The operation.</param>
+    /// <param name="cancellationToken">Cancels the wait.</param>
+    /// <returns>A task completing when the operation's bucket has a token.</returns>
+    public ValueTask WaitForTokenAsync(string operation, CancellationToken cancellationToken) =>
+        GetBucket(GroupOf(operation)).WaitForTokenAsync(cancellationToken);
+
     /// <summary>
     /// Slows down every bucket the throttled call drew from (its group's; for RunTask on Fargate also the Fargate
     /// RunTask and launch buckets), since ECS's answer does not say which of its buckets was empty.
     /// </summary>
     /// <param name="operation">The throttled operation.</param>
     /// <param name="request">The request body.</param>
+    /// <param name="sentAt">When the call took its tokens (<see langword="null"/>: now); see <see cref="AdaptiveTokenBucket.OnThrottled"/>.</param>
     /// <returns>Whether a rate was lowered now.</returns>
-    public bool OnThrottled(string operation, JsonObject? request = null)
+    public bool OnThrottled(string operation, JsonObject? request = null, DateTimeOffset? sentAt = null)
     {
-        var lowered = GetBucket(GroupOf(operation)).OnThrottled();
+        var lowered = GetBucket(GroupOf(operation)).OnThrottled(sentAt);
         if (operation == "RunTask" && IsFargate(request))
         {
-            lowered |= FargateRunTask.OnThrottled();
-            lowered |= FargateLaunch.OnThrottled();
+            lowered |= FargateRunTask.OnThrottled(sentAt);
+            lowered |= FargateLaunch.OnThrottled(sentAt);
         }
 
         return lowered;
