@@ -184,6 +184,7 @@ internal sealed class EcsTaskDefinitionRegistry : ITaskDefinitionRegistry, IDisp
             {
                 ContentionSeen = contentionSeen.Token,
                 OnContention = OnContention,
+                InLookTurn = takeTurn,
             };
             string value;
             try

@@ -22,6 +22,14 @@ internal interface IEcsClient
     Task<JsonObject> RegisterTaskDefinitionAsync(JsonObject request, bool retryThrottling, CancellationToken cancellationToken) =>
         RegisterTaskDefinitionAsync(request, cancellationToken);
 
+    /// <summary>
+    /// Waits until the client's rate governor would send a RegisterTaskDefinition now, without taking its token: a
+    /// describe made after this wait is fresh when the registration that may follow goes out. No wait without a governor.
+    /// </summary>
+    /// <param name="cancellationToken">Cancels the wait.</param>
+    /// <returns>A task completing when a registration may go.</returns>
+    ValueTask WaitForRegistrationTurnAsync(CancellationToken cancellationToken) => ValueTask.CompletedTask;
+
     Task<JsonObject> DescribeTaskDefinitionAsync(JsonObject request, CancellationToken cancellationToken);
 
     Task<JsonObject> ListTaskDefinitionsAsync(JsonObject request, CancellationToken cancellationToken);

@@ -29,6 +29,13 @@ internal sealed class TaskDefinitionResolver
     /// <summary>Gets or sets what to call when a registration without a describe is throttled (before the look that follows).</summary>
     public Action? OnContention { get; init; }
 
+    /// <summary>
+    /// Gets or sets whether the caller holds the agent's look turn (other agents register on the account): the describe
+    /// then waits until the register bucket would send the registration that may follow, so that it is fresh when that
+    /// goes out (a describe made before a wait of seconds in a bucket shared with other agents misses their revision).
+    /// </summary>
+    public bool InLookTurn { get; init; }
+
     private readonly SemaphoreSlim? lookTurn;
 
     /// <summary>Initializes a new instance of the <see cref="TaskDefinitionResolver"/> class.</summary>
@@ -87,12 +94,22 @@ internal sealed class TaskDefinitionResolver
             await lookTurn.WaitAsync(cancellationToken).ConfigureAwait(false);
             try
             {
-                return await ResolveAsync(request, familyNotListed: false, cancellationToken).ConfigureAwait(false);
+                return await LookThenRegisterAsync(request, inLookTurn: true, cancellationToken).ConfigureAwait(false);
             }
             finally
             {
                 lookTurn.Release();
             }
+        }
+
+        return await LookThenRegisterAsync(request, InLookTurn, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<string> LookThenRegisterAsync(TaskDefinitionRequest request, bool inLookTurn, CancellationToken cancellationToken)
+    {
+        if (inLookTurn)
+        {
+            await client.WaitForRegistrationTurnAsync(cancellationToken).ConfigureAwait(false);
         }
 
         logger.CheckingTaskDefinition(request.Family);
