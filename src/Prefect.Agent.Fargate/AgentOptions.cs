@@ -175,7 +175,9 @@ public sealed class AgentOptions
     /// <remarks>
     /// The poll loop claims a page's runs while the previous page launches, so up to <c>min(MaxConcurrentDeployments, 25)</c>
     /// runs may be claimed (Submitted) ahead of the slots; each waits for the next free slot, at most for the launch
-    /// attempts of the runs in the slots (a retry's back-off gives its slot back), and the drain waits for it.
+    /// attempts of the runs in the slots (a retry's back-off gives its slot back), and the drain waits for it. A run whose
+    /// task definition is not ready yet (its registration held back by the register bucket) waits for it without its
+    /// slot, among the runs claimed ahead, so that runs of flows already registered launch meanwhile.
     /// </remarks>
     /// <value>The default value is 32 (the original's thread-pool ceiling).</value>
     [GreaterThanZero(Fix = "Use a positive number such as 32.")]

@@ -116,6 +116,7 @@ public sealed partial class FargateAgent : IAsyncDisposable
             this.options, () => this.flowRunSource.Value, () => registry.Value, () => launcher.Value, () => externalKwargs.Value, planner, telemetry, logger)
         {
             RetryWait = tracker.WaitWithoutSlotAsync,
+            DefinitionWait = tracker.WaitWithoutSlotAsync,
             FirstRetryDelay = composition.DeploymentRetryDelays?.First ?? FlowRunDeployer.DefaultFirstRetryDelay,
             MaxRetryDelay = composition.DeploymentRetryDelays?.Max ?? FlowRunDeployer.DefaultMaxRetryDelay,
         };

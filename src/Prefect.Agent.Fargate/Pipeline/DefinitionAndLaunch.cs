@@ -22,6 +22,7 @@ internal static class DefinitionAndLaunch
     /// <param name="definitionResolved">Told each <c>taskDefinition</c> the registry answers, before it is launched.</param>
     /// <param name="logger">The agent's logger.</param>
     /// <param name="cancellationToken">Cancels the calls.</param>
+    /// <param name="definitionWait">How the run waits for a definition the registry did not answer at once (the agent gives the run's slot back meanwhile); <see langword="null"/>: it just waits.</param>
     /// <returns>The launcher's answer.</returns>
     public static async Task<TaskLaunchResult> EnsureAndLaunchAsync(
         ITaskDefinitionRegistry registry,
@@ -31,9 +32,11 @@ internal static class DefinitionAndLaunch
         string flowRunId,
         Action<string>? definitionResolved,
         ILogger logger,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken,
+        Func<Func<Task<string>>, Task<string>>? definitionWait = null)
     {
-        var taskDefinition = await registry.EnsureAsync(plan.TaskDefinition, cancellationToken).ConfigureAwait(false);
+        var ensure = () => registry.EnsureAsync(plan.TaskDefinition, cancellationToken);
+        var taskDefinition = await (definitionWait is null ? ensure() : definitionWait(ensure)).ConfigureAwait(false);
         definitionResolved?.Invoke(taskDefinition);
         plan.RunTask["taskDefinition"] = taskDefinition;
         try

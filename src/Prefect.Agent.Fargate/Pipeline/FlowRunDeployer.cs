@@ -63,6 +63,13 @@ internal sealed class FlowRunDeployer
     /// </summary>
     public Func<string, TimeSpan, CancellationToken, Task>? RetryWait { get; set; }
 
+    /// <summary>
+    /// Gets or sets how a run waits for a task definition the registry does not answer at once (run id, the registry's
+    /// call, cancellation): the agent's poll loop gives the run's slot to runs that can launch meanwhile;
+    /// <see langword="null"/> just waits.
+    /// </summary>
+    public Func<string, Func<Task<string>>, CancellationToken, Task<string>>? DefinitionWait { get; set; }
+
     /// <summary>Deploys one run.</summary>
     /// <param name="run">The run.</param>
     /// <param name="cancellationToken">Cancels the deployment.</param>
@@ -300,7 +307,8 @@ internal sealed class FlowRunDeployer
                     definitionResolved(definition);
                 },
                 logger,
-                cancellationToken).ConfigureAwait(false);
+                cancellationToken,
+                DefinitionWait is { } wait ? ensuring => wait(run.Id, ensuring, cancellationToken) : null).ConfigureAwait(false);
         }
         catch (TaskLaunchConflictException conflict)
         {

@@ -39,8 +39,11 @@ internal sealed class DeploymentTracker : IDisposable
     /// <summary>Gets how many runs may be claimed ahead of the slots: one page of the queue, at most as many as the slots.</summary>
     public int LookAhead { get; }
 
-    /// <summary>Gets how many more runs may be claimed now: the free slots and the free places ahead of them.</summary>
-    public int ClaimCapacity => FreeSlots + Math.Max(0, LookAhead - Volatile.Read(ref waitingForSlot));
+    /// <summary>
+    /// Gets how many more runs may be claimed now: the free slots and the free places ahead of them, so that the runs
+    /// claimed and not yet launched (in a slot, or waiting for one) never exceed the slots plus <see cref="LookAhead"/>.
+    /// </summary>
+    public int ClaimCapacity => Math.Max(0, FreeSlots + LookAhead - Volatile.Read(ref waitingForSlot));
 
     public int Count => inFlight.Count;
 
@@ -195,6 +198,54 @@ internal sealed class DeploymentTracker : IDisposable
         {
             waitingForRetry.TryRemove(flowRunId, out _);
         }
+    }
+
+    /// <summary>
+    /// Waits for a step that comes before a run's launch, its task definition (a registration held back by the register
+    /// bucket, or shared with other runs), without the run's slot: the slot goes to a run that can launch now (one
+    /// claimed ahead takes it at once), and this run then waits for a free slot like a run claimed ahead. The runs
+    /// claimed and not yet launched stay as many (<see cref="ClaimCapacity"/> counts this run among those waiting for a
+    /// slot), so they never exceed the slots plus one page. A run that holds no slot (a direct <c>DeployFlowAsync</c>
+    /// call), or a step already done, just waits.
+    /// </summary>
+    /// <typeparam name="T">The step's result.</typeparam>
+    /// <param name="flowRunId">The run.</param>
+    /// <param name="start">Starts the step.</param>
+    /// <param name="cancellationToken">Cancels the wait for the slot (the drain timeout).</param>
+    /// <returns>The step's result, with the run holding its slot again.</returns>
+    public async Task<T> WaitWithoutSlotAsync<T>(string flowRunId, Func<Task<T>> start, CancellationToken cancellationToken)
+    {
+        var step = start();
+        if (step.IsCompleted || !leases.TryGetValue(flowRunId, out var lease) || !lease.Held)
+        {
+            return await step.ConfigureAwait(false);
+        }
+
+        Interlocked.Increment(ref waitingForSlot);
+        lease.Held = false;
+        slots.Release();
+        SlotFreed.Set();
+        try
+        {
+            try
+            {
+                await step.ConfigureAwait(false);
+            }
+            catch (Exception)
+            {
+                // The step's outcome is the caller's (awaited below), with the slot held again as for a result.
+            }
+
+            await slots.WaitAsync(cancellationToken).ConfigureAwait(false);
+            lease.Held = true;
+        }
+        finally
+        {
+            Interlocked.Decrement(ref waitingForSlot);
+            SlotFreed.Set();
+        }
+
+        return await step.ConfigureAwait(false);
     }
 
     public void Dispose() => slots.Dispose();

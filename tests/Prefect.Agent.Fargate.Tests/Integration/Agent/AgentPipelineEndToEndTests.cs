@@ -98,6 +98,41 @@ public sealed class AgentPipelineEndToEndTests
         Assert.DoesNotContain(e2e.Api.Logs, l => l.Level == "ERROR");
     }
 
+    [Fact]
+    public async Task StartAsync_RegistrationHeldBack_RunsWaitingForItLendTheirSlotsToRunsThatCanLaunch()
+    {
+        await using var e2e = await AgentEndToEnd.StartAsync();
+        var first = e2e.AddRun("Fast flow");
+        await e2e.RunAsync(e2e.Options());
+        Assert.Equal("Submitted", first.State);
+
+        // Two runs of a new flow first in the queue, whose registration ECS takes 5 s to answer, then four runs of a
+        // flow whose definition exists; two slots.
+        var slow = Enumerable.Range(0, 2).Select(_ => e2e.AddRun("Slow flow")).ToList();
+        var fast = Enumerable.Range(0, 4).Select(_ => e2e.AddRun("Fast flow")).ToList();
+        e2e.Ecs.InjectFault("RegisterTaskDefinition", FakeEcsFault.SlowResponse(TimeSpan.FromSeconds(5)));
+        e2e.Ecs.ClearRequests();
+        var options = e2e.Options(maxPolls: null);
+        options.MaxConcurrentDeployments = 2;
+        options.PollIntervals = [TimeSpan.FromMilliseconds(50)];
+        options.TaskWatchInterval = TimeSpan.Zero;
+        options.ReconcileInterval = TimeSpan.Zero;
+
+        await using (var agent = await RunningAgent.StartAsync(e2e, options))
+        {
+            // The runs waiting for the registration hold places ahead of the slots, not the slots: the other flow's
+            // runs launch meanwhile instead of after it.
+            await Eventually.TrueAsync(() => fast.All(r => TasksOf(e2e, r) == 1), "the runs of the registered flow launched");
+            Assert.All(slow, r => Assert.Equal(0, TasksOf(e2e, r)));
+            Assert.All(slow, r => Assert.Equal("Submitted", r.State));
+
+            await Eventually.TrueAsync(() => slow.All(r => TasksOf(e2e, r) == 1), "the new flow's runs launched once registered");
+        }
+
+        Assert.Single(e2e.Calls("RegisterTaskDefinition"));
+        Assert.All(fast.Concat(slow), r => Assert.Equal(1, TasksOf(e2e, r)));
+    }
+
     private static int SlotsFullCount(AgentEndToEnd e2e) => e2e.Logs.Collector.GetSnapshot().Count(l => l.Id.Name == "SlotsFull");
 
     private static int TasksOf(AgentEndToEnd e2e, FakeFlowRun run) =>
