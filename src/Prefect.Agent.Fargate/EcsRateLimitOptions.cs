@@ -19,7 +19,8 @@ namespace Prefect.Agent.Fargate;
 /// until its whole capacity (a few round trips to ECS for one agent alone) or the first throttle. Agents that start
 /// together then find the shared bucket's size instead of each spending the whole burst at once.</description></item>
 /// <item><description><b>Multiplicative decrease</b>: when ECS throttles a call, the buckets it drew from halve their
-/// rate and their burst (down to a tenth of the configured rate), once per window as in TCP: the throttle of a call sent
+/// rate (down to a tenth of the configured rate) and hold at most a quarter second of it until it is back at the
+/// configured rate (no bursts into the shared bucket), once per window as in TCP: the throttle of a call sent
 /// before the last decrease lowers nothing more, that of a call sent after it lowers the rate again.</description></item>
 /// <item><description><b>Additive increase</b>, shaped like TCP CUBIC's: each second without throttling gives back a
 /// tenth of the configured rate, but only a hundredth between 80 % and 125 % of the rate at which ECS last throttled

@@ -118,7 +118,9 @@ public sealed class AdaptiveTokenBucketHeadroomTests
 
         Assert.True(bucket.OnThrottled());
         time.Advance(TimeSpan.FromSeconds(0.4));
-        Assert.Equal(2, bucket.AvailableTokens);
+
+        // Half the rate, and a throttled bucket holds at most a quarter second of it (1.25 tokens).
+        Assert.Equal(1, bucket.AvailableTokens);
         Assert.Equal(5, bucket.EffectiveRatePerSecond);
 
         EcsRateGovernorPacingTests.KeepBusy(time, bucket, 30);

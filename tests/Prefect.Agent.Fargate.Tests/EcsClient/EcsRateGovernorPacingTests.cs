@@ -85,7 +85,7 @@ public sealed class EcsRateGovernorPacingTests
 
         Assert.False(bucket.InSlowStart);
         Assert.Equal(10, bucket.EffectiveRatePerSecond);
-        Assert.Equal(10, bucket.Ceiling);
+        Assert.Equal(10 * AdaptiveTokenBucket.ThrottledBurstSeconds, bucket.Ceiling);
         Assert.False(bucket.OnAnswered());
         Assert.Equal(2, bucket.AvailableTokens);
     }
@@ -188,7 +188,7 @@ public sealed class EcsRateGovernorPacingTests
     }
 
     [Fact]
-    public void Ceiling_AfterThrottling_FollowsTheRate_SoAQuietPeriodRefillsOnlyTheShare()
+    public void Ceiling_AfterThrottling_IsAQuarterSecondOfTheRate_SoAQuietPeriodGivesNoBurst()
     {
         var time = new FakeTimeProvider();
         using var bucket = Bucket(time, burst: 20, rate: 20, slowStart: false);
@@ -197,10 +197,18 @@ public sealed class EcsRateGovernorPacingTests
         time.Advance(TimeSpan.FromSeconds(1));
         bucket.OnThrottled();
 
-        // Quarter rate: the bucket refills to a quarter of its capacity, not the whole burst.
+        // Quarter rate: after a quiet period the bucket holds a quarter second of it, not the whole burst (nor a
+        // quarter of it): an agent whose runs waited comes back at its rate, not with a burst the shared bucket lacks.
         Assert.Equal(5, bucket.EffectiveRatePerSecond, 6);
-        Assert.Equal(5, bucket.Ceiling, 6);
-        Assert.Equal(5, bucket.AvailableTokens);
+        time.Advance(TimeSpan.FromSeconds(3));
+        Assert.Equal(1.25, bucket.Ceiling, 6);
+        Assert.Equal(1, bucket.AvailableTokens);
+
+        // Back at the configured rate, the whole capacity again.
+        KeepBusy(time, bucket, 60);
+        Assert.Equal(20, bucket.EffectiveRatePerSecond, 6);
+        time.Advance(TimeSpan.FromSeconds(2));
+        Assert.Equal(20, bucket.Ceiling, 6);
     }
 
     [Fact]

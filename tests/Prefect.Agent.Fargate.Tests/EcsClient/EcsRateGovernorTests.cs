@@ -122,16 +122,23 @@ public sealed class EcsRateGovernorTests
     }
 
     [Fact]
-    public void Refill_AfterThrottling_FollowsTheReducedRate()
+    public void Refill_AfterThrottling_FollowsTheReducedRate_UpToAQuarterSecondOfIt()
     {
         var time = new FakeTimeProvider();
         using var bucket = Bucket(time, burst: 10, rate: 10);
         Assert.True(bucket.TryAcquire(10));
         bucket.OnThrottled();
 
-        time.Advance(TimeSpan.FromSeconds(1));
+        // 5/s: a token every 0.2 s.
+        time.Advance(TimeSpan.FromSeconds(0.1));
+        Assert.Equal(0, bucket.AvailableTokens);
+        time.Advance(TimeSpan.FromSeconds(0.1));
+        Assert.Equal(1, bucket.AvailableTokens);
 
-        Assert.Equal(5, bucket.AvailableTokens);
+        // A quiet second refills a quarter second of the rate (1.25 tokens), not half the burst.
+        time.Advance(TimeSpan.FromSeconds(1));
+        Assert.Equal(1.25, bucket.Ceiling, 6);
+        Assert.Equal(1, bucket.AvailableTokens);
     }
 
     [Theory]

@@ -19,7 +19,8 @@ namespace Prefect.Agent.Fargate.Ecs.Client;
 /// <see cref="PlateauRecoveryPerSecond"/> up to <see cref="PlateauEndFraction"/> of that rate (where the shared bucket ran
 /// out: approached and passed gently), then <see cref="RecoveryPerSecond"/> again beyond it (the other agents may have
 /// gone). The plateau is the rate of an episode's first decrease: decreases within a second of it answer the same empty
-/// bucket. The ceiling follows the rate. Only
+/// bucket. Below the configured rate the ceiling is at most a quarter second of the rate
+/// (<see cref="ThrottledBurstSeconds"/>): no bursts into a shared bucket. Only
 /// seconds in which the bucket was in use count: a bucket that sits full (nobody waiting for its rate) does not recover,
 /// so agents that were idle together (e.g. waiting for registrations) do not come back together at full rate.</description></item>
 /// </list>
@@ -71,6 +72,9 @@ internal sealed class AdaptiveTokenBucket : IDisposable
     /// stall a slowly refilled bucket (RegisterTaskDefinition's 1/s) at initial / (1 - growth) tokens.
     /// </summary>
     public const double SlowStartGrowth = 1;
+
+    /// <summary>The burst a throttled bucket allows, in seconds of its current rate (at least one token).</summary>
+    public const double ThrottledBurstSeconds = 0.25;
 
     private const double Epsilon = 1e-9;
     private static readonly TimeSpan SlowDownInterval = TimeSpan.FromSeconds(1);
@@ -362,9 +366,16 @@ internal sealed class AdaptiveTokenBucket : IDisposable
     private double StepAt(double rate) =>
         rate >= plateauRate * PlateauStartFraction && rate < plateauRate * PlateauEndFraction ? PlateauRecoveryPerSecond : RecoveryPerSecond;
 
+    /// <summary>
+    /// The ceiling: the slow start's window; the capacity at the configured rate; below it (throttled, the bucket
+    /// shared) the capacity scaled by the rate, and at most <see cref="ThrottledBurstSeconds"/> of the rate, so that an
+    /// agent whose demand paused (runs waiting for a registration) does not come back with a burst that ECS's shared
+    /// bucket, kept near empty by the other agents, cannot take.
+    /// </summary>
     private double CurrentCeiling => slowStart
         ? slowStartCeiling
-        : Math.Max(1, Capacity * effectiveRate / configuredRate);
+        : effectiveRate >= configuredRate ? Capacity
+        : Math.Max(1, Math.Min(Capacity * effectiveRate / configuredRate, effectiveRate * ThrottledBurstSeconds));
 
     /// <summary>Takes the tokens (or only finds them there), or tells how long until they may be there (and, in slow start, a task completing when an answer adds tokens).</summary>
     private (TimeSpan Wait, Task? Opened) TryTake(int count, bool take)
