@@ -184,15 +184,10 @@ internal sealed class DeploymentTracker : IDisposable
             return;
         }
 
-        lease.Held = false;
         waitingForRetry.TryAdd(flowRunId, 0);
         try
         {
-            slots.Release();
-            SlotFreed.Set();
-            await Task.Delay(delay, timeProvider, cancellationToken).ConfigureAwait(false);
-            await slots.WaitAsync(cancellationToken).ConfigureAwait(false);
-            lease.Held = true;
+            await LendSlotAsync(lease, () => Task.Delay(delay, timeProvider, cancellationToken), cancellationToken).ConfigureAwait(false);
         }
         finally
         {
@@ -222,22 +217,10 @@ internal sealed class DeploymentTracker : IDisposable
         }
 
         Interlocked.Increment(ref waitingForSlot);
-        lease.Held = false;
-        slots.Release();
-        SlotFreed.Set();
         try
         {
-            try
-            {
-                await step.ConfigureAwait(false);
-            }
-            catch (Exception)
-            {
-                // The step's outcome is the caller's (awaited below), with the slot held again as for a result.
-            }
-
-            await slots.WaitAsync(cancellationToken).ConfigureAwait(false);
-            lease.Held = true;
+            // The step's outcome is the caller's (awaited below), with the slot held again as for a result.
+            await LendSlotAsync(lease, async () => await ((Task)step).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing), cancellationToken).ConfigureAwait(false);
         }
         finally
         {
@@ -246,6 +229,21 @@ internal sealed class DeploymentTracker : IDisposable
         }
 
         return await step.ConfigureAwait(false);
+    }
+
+    /// <summary>Gives a run's slot to other runs while it waits for something, then waits for a free slot and holds it again.</summary>
+    /// <param name="lease">The run's lease, holding its slot.</param>
+    /// <param name="waitOutside">What the run waits for without its slot.</param>
+    /// <param name="cancellationToken">Cancels the wait for a slot (the drain timeout).</param>
+    /// <returns>A task that completes when the run holds a slot again.</returns>
+    private async Task LendSlotAsync(SlotLease lease, Func<Task> waitOutside, CancellationToken cancellationToken)
+    {
+        lease.Held = false;
+        slots.Release();
+        SlotFreed.Set();
+        await waitOutside().ConfigureAwait(false);
+        await slots.WaitAsync(cancellationToken).ConfigureAwait(false);
+        lease.Held = true;
     }
 
     public void Dispose() => slots.Dispose();
