@@ -94,6 +94,24 @@ public class PackagingTests : IClassFixture<PackagedToolFixture>
     }
 
     [SkippableFact]
+    public void Pack_NativePackage_EmbedsItsGcBudgets()
+    {
+        Skip.IfNot(PackagedToolFixture.CanLinkNativeAot, PackagedToolFixture.NoNativeToolchain);
+        Assert.True(packed.Pack?.ExitCode == 0, packed.Pack?.ToString());
+        using var zip = ZipFile.OpenRead(Path.Combine(packed.PackageDirectory, $"Prefect.Agent.Fargate.Cli.{PackagedToolFixture.NativeRid}.{packed.Version}.nupkg"));
+        using var binary = new MemoryStream();
+        using (var entry = zip.Entries.Single(e => e.FullName.EndsWith("/prefect-fargate-agent", StringComparison.Ordinal)).Open())
+        {
+            entry.CopyTo(binary);
+        }
+
+        // ILC writes the --runtimeopt names, then their values, NUL-terminated, in the project's order: 1 MB GC regions
+        // and a 4 MB gen0 budget, so that the budget does not follow a large CPU cache (benchmarks/README.md, "Memory").
+        var options = System.Text.Encoding.ASCII.GetBytes("GCRegionSize\0GCgen0size\0100000\0400000\0");
+        Assert.True(binary.ToArray().AsSpan().IndexOf(options) >= 0, "the native binary does not embed GCRegionSize=100000 and GCgen0size=400000");
+    }
+
+    [SkippableFact]
     public void InstalledTool_OnThisMachine_IsTheNativeAotPackage()
     {
         Skip.IfNot(PackagedToolFixture.CanLinkNativeAot, PackagedToolFixture.NoNativeToolchain);
