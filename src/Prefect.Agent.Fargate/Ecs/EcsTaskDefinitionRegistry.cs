@@ -178,33 +178,18 @@ internal sealed class EcsTaskDefinitionRegistry : ITaskDefinitionRegistry, IDisp
             var presence = index is null
                 ? TaskDefinitionFamilyPresence.Unknown
                 : await index.LookupAsync(family, lifetime.Token).ConfigureAwait(false);
-            var takeTurn = describeFirst;
-            notListed = presence == TaskDefinitionFamilyPresence.Absent && !takeTurn;
-            var resolver = new TaskDefinitionResolver(client, reuseExisting, logger, takeTurn ? null : lookTurn)
+            var lookInTurn = describeFirst;
+            notListed = presence == TaskDefinitionFamilyPresence.Absent && !lookInTurn;
+            var resolver = new TaskDefinitionResolver(client, reuseExisting, logger, lookTurn)
             {
                 ContentionSeen = contentionSeen.Token,
                 OnContention = OnContention,
-                InLookTurn = takeTurn,
+                LookInTurn = lookInTurn,
             };
             string value;
             try
             {
-                if (takeTurn)
-                {
-                    await lookTurn.WaitAsync(lifetime.Token).ConfigureAwait(false);
-                }
-
-                try
-                {
-                    value = await resolver.ResolveAsync(entry.Request, notListed, lifetime.Token).ConfigureAwait(false);
-                }
-                finally
-                {
-                    if (takeTurn)
-                    {
-                        lookTurn.Release();
-                    }
-                }
+                value = await resolver.ResolveAsync(entry.Request, notListed, lifetime.Token).ConfigureAwait(false);
             }
             finally
             {

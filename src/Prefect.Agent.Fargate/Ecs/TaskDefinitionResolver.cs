@@ -30,11 +30,12 @@ internal sealed class TaskDefinitionResolver
     public Action? OnContention { get; init; }
 
     /// <summary>
-    /// Gets or sets whether the caller holds the agent's look turn (other agents register on the account): the describe
-    /// then waits until the register bucket would send the registration that may follow, so that it is fresh when that
-    /// goes out (a describe made before a wait of seconds in a bucket shared with other agents misses their revision).
+    /// Gets or sets whether every look takes the agent's look turn (other agents register on the account), not only the
+    /// look after a throttled blind registration. In its turn the describe waits until the register bucket would send
+    /// the registration that may follow, so that it is fresh when that goes out (a describe made before a wait of
+    /// seconds in a bucket shared with other agents misses their revision).
     /// </summary>
-    public bool InLookTurn { get; init; }
+    public bool LookInTurn { get; init; }
 
     private readonly SemaphoreSlim? lookTurn;
 
@@ -43,9 +44,10 @@ internal sealed class TaskDefinitionResolver
     /// <param name="reuseExisting">Whether a described definition is used as is.</param>
     /// <param name="logger">The logger.</param>
     /// <param name="lookTurn">
-    /// Taken around the describe and registration that follow a throttled blind registration, so that this agent's
-    /// look-then-register steps run one at a time and each look is fresh when its registration goes out (a look made
-    /// before a long wait for the register bucket would miss another agent's revision and duplicate it).
+    /// Taken around the describe and registration that follow a throttled blind registration (and around every look
+    /// with <see cref="LookInTurn"/>), so that this agent's look-then-register steps run one at a time and each look is
+    /// fresh when its registration goes out (a look made before a long wait for the register bucket would miss another
+    /// agent's revision and duplicate it).
     /// </param>
     public TaskDefinitionResolver(IEcsClient client, bool reuseExisting, ILogger logger, SemaphoreSlim? lookTurn = null)
     {
@@ -85,24 +87,23 @@ internal sealed class TaskDefinitionResolver
             }
 
             // Throttled: other agents of the account may be registering this family right now (their listings said
-            // absent too). Look before registering again, so that their revision is reused rather than duplicated.
-            if (lookTurn is null)
-            {
-                return await ResolveAsync(request, familyNotListed: false, cancellationToken).ConfigureAwait(false);
-            }
-
-            await lookTurn.WaitAsync(cancellationToken).ConfigureAwait(false);
-            try
-            {
-                return await LookThenRegisterAsync(request, inLookTurn: true, cancellationToken).ConfigureAwait(false);
-            }
-            finally
-            {
-                lookTurn.Release();
-            }
+            // absent too). Look (in turn) before registering again, so that their revision is reused rather than duplicated.
         }
 
-        return await LookThenRegisterAsync(request, InLookTurn, cancellationToken).ConfigureAwait(false);
+        if (lookTurn is null || !(familyNotListed || LookInTurn))
+        {
+            return await LookThenRegisterAsync(request, inLookTurn: false, cancellationToken).ConfigureAwait(false);
+        }
+
+        await lookTurn.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            return await LookThenRegisterAsync(request, inLookTurn: true, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            lookTurn.Release();
+        }
     }
 
     private async Task<string> LookThenRegisterAsync(TaskDefinitionRequest request, bool inLookTurn, CancellationToken cancellationToken)
