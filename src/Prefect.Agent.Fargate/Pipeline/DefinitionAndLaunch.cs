@@ -20,9 +20,9 @@ internal static class DefinitionAndLaunch
     /// <param name="planAgain">Plans the run afresh for the retry (the seams own the first bodies).</param>
     /// <param name="flowRunId">The flow run id.</param>
     /// <param name="definitionResolved">Told each <c>taskDefinition</c> the registry answers, before it is launched.</param>
+    /// <param name="definitionWait">How the run waits for a definition the registry did not answer at once (the agent gives the run's slot back meanwhile); <see langword="null"/>: it just waits.</param>
     /// <param name="logger">The agent's logger.</param>
     /// <param name="cancellationToken">Cancels the calls.</param>
-    /// <param name="definitionWait">How the run waits for a definition the registry did not answer at once (the agent gives the run's slot back meanwhile); <see langword="null"/>: it just waits.</param>
     /// <returns>The launcher's answer.</returns>
     public static async Task<TaskLaunchResult> EnsureAndLaunchAsync(
         ITaskDefinitionRegistry registry,
@@ -31,9 +31,9 @@ internal static class DefinitionAndLaunch
         Func<DeploymentPlan> planAgain,
         string flowRunId,
         Action<string>? definitionResolved,
+        Func<Func<Task<string>>, Task<string>>? definitionWait,
         ILogger logger,
-        CancellationToken cancellationToken,
-        Func<Func<Task<string>>, Task<string>>? definitionWait = null)
+        CancellationToken cancellationToken)
     {
         var ensure = () => registry.EnsureAsync(plan.TaskDefinition, cancellationToken);
         var taskDefinition = await (definitionWait is null ? ensure() : definitionWait(ensure)).ConfigureAwait(false);

@@ -306,9 +306,9 @@ internal sealed class FlowRunDeployer
                     taskDefinition = definition;
                     definitionResolved(definition);
                 },
+                DefinitionWait is { } wait ? ensuring => wait(run.Id, ensuring, cancellationToken) : null,
                 logger,
-                cancellationToken,
-                DefinitionWait is { } wait ? ensuring => wait(run.Id, ensuring, cancellationToken) : null).ConfigureAwait(false);
+                cancellationToken).ConfigureAwait(false);
         }
         catch (TaskLaunchConflictException conflict)
         {

@@ -99,7 +99,7 @@ internal sealed class EcsDeployment : IAsyncDisposable
     /// <param name="registry">A registry of the user's own; <see langword="null"/>: the default ECS one.</param>
     public async Task<TaskLaunchResult> LaunchAsync(DeploymentPlan plan, string flowRunId, ITaskDefinitionRegistry? registry = null, CancellationToken cancellationToken = default)
         => await DefinitionAndLaunch.EnsureAndLaunchAsync(
-            registry ?? Services.Registry, Services.Launcher, Copy(plan), () => Copy(plan), flowRunId, definitionResolved: null, NullLogger.Instance, cancellationToken);
+            registry ?? Services.Registry, Services.Launcher, Copy(plan), () => Copy(plan), flowRunId, definitionResolved: null, definitionWait: null, NullLogger.Instance, cancellationToken);
 
     private static DeploymentPlan Copy(DeploymentPlan plan) => new()
     {
