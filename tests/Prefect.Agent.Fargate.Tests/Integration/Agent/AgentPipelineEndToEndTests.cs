@@ -78,7 +78,9 @@ public sealed class AgentPipelineEndToEndTests
     {
         await using var e2e = await AgentEndToEnd.StartAsync();
         var runs = Enumerable.Range(0, 12).Select(_ => e2e.AddRun()).ToList();
-        e2e.Ecs.InjectFault("RunTask", FakeEcsFault.SlowResponse(TimeSpan.FromMilliseconds(400)), times: 100);
+
+        // Two seconds per RunTask: the state looked for below (four claimed, no RunTask answered) lasts that long.
+        e2e.Ecs.InjectFault("RunTask", FakeEcsFault.SlowResponse(TimeSpan.FromSeconds(2)), times: 100);
         var options = e2e.Options(maxPolls: null);
         options.MaxConcurrentDeployments = 2;
         options.TaskWatchInterval = TimeSpan.Zero;
@@ -87,7 +89,10 @@ public sealed class AgentPipelineEndToEndTests
         List<FakeFlowRun> claimed;
         await using (var agent = await RunningAgent.StartAsync(e2e, options))
         {
-            await Eventually.TrueAsync(() => runs.Count(r => r.State == "Submitted") == 4 && e2e.Calls("RunTask").Count == 2, "two launching, two claimed ahead");
+            // The fake records a call once it has answered it: no RunTask recorded means the first two still hang in
+            // their slots. (Waiting for two recorded calls raced the claims their answers free: the slots free as the
+            // answers arrive, before the fake records them, and the next claims could come first.)
+            await Eventually.TrueAsync(() => runs.Count(r => r.State == "Submitted") == 4 && e2e.Calls("RunTask").Count == 0, "two in their slots, two claimed ahead, no RunTask answered");
             claimed = runs.Where(r => r.State == "Submitted").ToList();
         }
 
